@@ -1,0 +1,394 @@
+// examples/cli/livesend.cpp: the `livesend` command-line tool.
+//
+//   livesend summary  [--normalized] [--unknown-keys] [FILE...]   a readable report per event
+//   livesend json     [--normalized] [--unknown-keys] [FILE...]   normalized JSON, one per line
+//   livesend validate [--normalized] [--unknown-keys] [FILE...]   errors, then a count
+//
+// Each FILE (standard input for `-` or when none is given) holds one JSON document, several
+// concatenated ones, or NDJSON. It is read whole into one reused padded buffer and parsed in
+// place by livesend::parse_stream into one reused event_view: after the first few events the
+// steady path allocates nothing, and output goes through one reused fmt::memory_buffer.
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "livesend/livesend.hpp"
+
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
+
+namespace {
+
+// ---- Command line ---------------------------------------------------------------------------
+
+constexpr int exit_ok = 0;
+constexpr int exit_invalid = 1;  // an invalid event, or a file without any
+constexpr int exit_usage = 2;    // a usage or I/O error
+
+enum class command { summary, json, validate };
+
+struct command_info {
+  std::string_view name;
+  command cmd;
+  std::string_view synopsis;  // one line, for the top-level help
+  std::string_view help;      // the paragraph of `livesend CMD --help`
+};
+
+constexpr command_info commands[] = {
+    {"summary", command::summary, "print a readable report of each event",
+     "Prints a readable report of each event: tenant, time, session, viewers, device, place\n"
+     "and every content item with its pages. A blank line separates events; \"-\" or \"unset\"\n"
+     "marks a missing value.\n"},
+    {"json", command::json, "print each event as normalized JSON, one per line",
+     "Prints each event as the contract's normalized JSON, one event per line. Read that\n"
+     "output back with --normalized.\n"},
+    {"validate", command::validate, "check every event and print how many are valid",
+     "Checks every event, reports each error on stderr and prints, at the end,\n"
+     "\"<total> events, <ok> valid, <bad> invalid\".\n"},
+};
+
+constexpr std::string_view input_help =
+    "Each FILE holds one JSON event, several concatenated ones, or NDJSON (one event per\n"
+    "line); with no FILE, or for -, standard input is read. Errors go to stderr as\n"
+    "FILE:LINE: PATH: message (or FILE:LINE: offset N: message for malformed JSON).\n";
+
+constexpr std::string_view options_help =
+    "options:\n"
+    "  --normalized    read null timestamps as unset (to read `livesend json` output back)\n"
+    "  --unknown-keys  warn on stderr about each key the contract does not know\n"
+    "  -h, --help      print this help and exit\n"
+    "  --version       print the version and exit\n";
+
+constexpr std::string_view exit_help =
+    "exit status: 0 every event is valid; 1 an event is invalid or a file holds none;\n"
+    "2 usage or I/O error.\n";
+
+void print_top_help(std::FILE* to) {
+  fmt::print(to, "usage: livesend <command> [options] [FILE...]\n\n");
+  fmt::print(to, "Reads livesend-session-summary-v3 webhook events.\n\ncommands:\n");
+  for (const command_info& c : commands) fmt::print(to, "  {:<10}{}\n", c.name, c.synopsis);
+  fmt::print(to, "\n{}\n{}\n{}", input_help, options_help, exit_help);
+}
+
+void print_command_help(const command_info& c) {
+  fmt::print("usage: livesend {} [options] [FILE...]\n\n{}\n{}\n{}\n{}", c.name, c.help, input_help,
+             options_help, exit_help);
+}
+
+int usage_error(std::string_view what, std::string_view arg) {
+  fmt::print(stderr,
+             "livesend: {} '{}'\n"
+             "usage: livesend <command> [options] [FILE...]   (commands: summary, json, "
+             "validate)\n"
+             "Try 'livesend --help' for more information.\n",
+             what, arg);
+  return exit_usage;
+}
+
+struct options {
+  const command_info* cmd = nullptr;
+  bool help = false;
+  bool version = false;
+  livesend::parse_options parse;
+  std::vector<const char*> files;
+};
+
+/// Reads the arguments: the first operand is the command, the others are files; options may
+/// come anywhere, and `--` ends them. Returns an exit status when the run ends here.
+std::optional<int> read_arguments(int argc, char** argv, options& opts) {
+  bool operands_only = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    const bool is_option = !operands_only && arg.size() > 1 && arg[0] == '-';
+    if (is_option) {
+      if (arg == "--") {
+        operands_only = true;
+      } else if (arg == "-h" || arg == "--help") {
+        opts.help = true;
+      } else if (arg == "--version") {
+        opts.version = true;
+      } else if (arg == "--normalized") {
+        opts.parse.null_timestamp_is_unset = true;
+      } else if (arg == "--unknown-keys") {
+        opts.parse.report_unknown_keys = true;
+      } else {
+        return usage_error("unknown option", arg);
+      }
+    } else if (opts.cmd == nullptr) {
+      for (const command_info& c : commands) {
+        if (c.name == arg) opts.cmd = &c;
+      }
+      if (opts.cmd == nullptr) return usage_error("unknown command", arg);
+    } else {
+      opts.files.push_back(argv[i]);
+    }
+  }
+  if (opts.help) {
+    if (opts.cmd == nullptr) {
+      print_top_help(stdout);
+    } else {
+      print_command_help(*opts.cmd);
+    }
+    return exit_ok;
+  }
+  if (opts.version) {
+    fmt::print("livesend {}\n", livesend::version_string);
+    return exit_ok;
+  }
+  if (opts.cmd == nullptr) {
+    fmt::print(stderr, "livesend: no command\n");
+    print_top_help(stderr);
+    return exit_usage;
+  }
+  if (opts.files.empty()) opts.files.push_back("-");
+  return std::nullopt;
+}
+
+// ---- Input ----------------------------------------------------------------------------------
+
+/// A whole file in memory, followed by SIMDJSON_PADDING zero bytes so that simdjson parses it
+/// in place. Reused from file to file: it only grows.
+class input_buffer {
+ public:
+  /// Reads `file` from where it stands to its end. False on a read error (errno says which).
+  bool read_all(std::FILE* file) {
+    size_ = 0;
+    const long start = std::ftell(file);  // -1 for pipes and terminals
+    bool sized = false;
+    for (;;) {
+      if (size_ == capacity_) {
+        std::size_t want = size_ < 65536 ? 65536 : size_ * 2;
+        // Once a file has given bytes (a directory gives none, but claims a huge size), its
+        // size spares the regrowth.
+        if (!sized && size_ != 0 && start >= 0) {
+          sized = true;
+          want = std::max(want, remaining(file, start) + 1);  // + 1: room to see the end
+        }
+        reserve(want);
+      }
+      const std::size_t n = std::fread(data_.get() + size_, 1, capacity_ - size_, file);
+      size_ += n;
+      if (n == 0) break;
+    }
+    if (std::ferror(file)) return false;
+    std::memset(data_.get() + size_, 0, simdjson::SIMDJSON_PADDING);
+    return true;
+  }
+
+  simdjson::padded_string_view view() const noexcept {
+    return simdjson::padded_string_view(data_.get(), size_, capacity_ + simdjson::SIMDJSON_PADDING);
+  }
+
+ private:
+  /// Bytes from `start` to the end of a seekable file; 0 when it cannot say.
+  static std::size_t remaining(std::FILE* file, long start) {
+    const long here = std::ftell(file);
+    if (here < 0 || std::fseek(file, 0, SEEK_END) != 0) return 0;
+    const long end = std::ftell(file);
+    std::fseek(file, here, SEEK_SET);
+    return end > start ? static_cast<std::size_t>(end - start) : 0;
+  }
+
+  void reserve(std::size_t capacity) {
+    if (capacity <= capacity_) return;
+    std::unique_ptr<char[]> bigger(new char[capacity + simdjson::SIMDJSON_PADDING]);
+    if (size_ != 0) std::memcpy(bigger.get(), data_.get(), size_);
+    data_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;  // bytes for data, not counting the padding
+};
+
+// ---- Output ---------------------------------------------------------------------------------
+
+/// A missing value, as the summary shows it.
+constexpr std::string_view dash = "-";
+
+std::string_view or_dash(std::string_view s) noexcept { return s.empty() ? dash : s; }
+std::string_view or_dash(const std::optional<std::string_view>& s) noexcept {
+  return s ? or_dash(*s) : dash;
+}
+livesend::timestamp or_unset(const std::optional<livesend::timestamp>& t) noexcept {
+  return t.value_or(livesend::timestamp::unset());
+}
+
+/// The report of one event; every line ends with a newline.
+void write_summary(fmt::memory_buffer& out, const livesend::event_view& ev) {
+  const livesend::data_view& d = ev.data;
+  auto it = fmt::appender(out);
+  it = fmt::format_to(it, "Event {} ({})\n", ev.id, ev.version);
+  it = fmt::format_to(it, "  tenant     {} ({})\n", or_dash(ev.tenant_name), or_dash(ev.tenant_id));
+  it = fmt::format_to(it, "  occurred   {}\n", ev.occurred_at);
+  it = fmt::format_to(it, "  session    {} to {}, {} s in all, {} s on the landing page\n",
+                      d.session_started_at, d.session_ended_at, d.total_duration_seconds,
+                      d.landing_page_duration_seconds);
+  for (const livesend::participant_view& p : d.participants) {
+    it = fmt::format_to(it, "  viewer     {} ({}, {})\n", or_dash(p.email), or_dash(p.user_type),
+                        or_dash(p.user_login_type));
+  }
+  if (d.participants.empty()) it = fmt::format_to(it, "  viewer     {}\n", dash);
+  const livesend::client_details_view& c = d.client_details;
+  it = fmt::format_to(it, "  device     {}, {} {}, {} {}\n", or_dash(c.device_type),
+                      or_dash(c.operating_system), or_dash(c.operating_system_version),
+                      or_dash(c.browser), or_dash(c.browser_version));
+  it = fmt::format_to(it, "  place      {}, {}, {} ({}, {})\n", or_dash(c.city), or_dash(c.state),
+                      or_dash(c.country), c.geolocation_latitude, c.geolocation_longitude);
+  it = fmt::format_to(it, "  content    {} item(s), {} viewed, {} downloaded\n", d.total_content,
+                      d.total_content_viewed, d.total_content_downloaded);
+  for (const livesend::content_session_view& s : d.content_sessions) {
+    it = fmt::format_to(it, "    - {} ({}, {}): {} of {} page(s) viewed, {} s, ",
+                        or_dash(s.content.name), or_dash(s.content.type),
+                        or_dash(s.content.repository), s.total_pages_viewed, s.total_pages,
+                        s.duration_seconds);
+    if (s.was_downloaded) {
+      it = fmt::format_to(it, "downloaded {} time(s)\n", s.download_count);
+    } else {
+      it = fmt::format_to(it, "not downloaded\n");
+    }
+    for (const livesend::page_view& p : s.pages) {
+      it = fmt::format_to(it, "        page {}: {} ms", p.page_index, p.duration_milliseconds);
+      if (p.started_at || p.ended_at) {
+        it = fmt::format_to(it, ", {} to {}", or_unset(p.started_at), or_unset(p.ended_at));
+      }
+      it = fmt::format_to(it, "\n");
+    }
+  }
+}
+
+// ---- The run --------------------------------------------------------------------------------
+
+class runner {
+ public:
+  explicit runner(const options& opts) : opts_(opts), parser_(opts.parse) {}
+
+  /// Processes every file; returns the exit status.
+  int run() {
+    for (const char* file : opts_.files) process(file);
+    if (opts_.cmd->cmd == command::validate) {
+      fmt::format_to(fmt::appender(out_), "{} events, {} valid, {} invalid\n", events_,
+                     events_ - failed_, failed_);
+    }
+    flush_stdout();
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      fmt::print(stderr, "livesend: standard output: {}\n", std::strerror(errno));
+      note_status(exit_usage);
+    }
+    return status_;
+  }
+
+ private:
+  void process(const char* file) {
+    const std::string_view name = file;
+    const bool is_stdin = name == "-";
+    std::FILE* in = is_stdin ? stdin : std::fopen(file, "rb");
+    if (in == nullptr || !input_.read_all(in)) {
+      const int saved = errno;
+      if (in != nullptr && !is_stdin) std::fclose(in);
+      report("livesend: {}: {}\n", name, std::strerror(saved));
+      note_status(exit_usage);
+      return;
+    }
+    if (!is_stdin) std::fclose(in);
+
+    const livesend::stream_stats stats = livesend::parse_stream(
+        parser_, input_.view(), scratch_,
+        [&](const livesend::stream_record& record, const livesend::error& err,
+            const livesend::event_view& ev) { on_record(name, record, err, ev); });
+    events_ += stats.events;
+    failed_ += stats.failed;
+    if (stats.failed != 0) note_status(exit_invalid);
+    if (stats.events == 0) {
+      report("{}: no event found\n", name);
+      note_status(exit_invalid);
+    }
+  }
+
+  void on_record(std::string_view name, const livesend::stream_record& record,
+                 const livesend::error& err, const livesend::event_view& ev) {
+    if (opts_.parse.report_unknown_keys) {
+      // The parser gives the paths of unknown keys, not their places: they are reported at the
+      // line where their record starts.
+      for (const std::string& path : parser_.unknown_keys()) {
+        report("{}:{}: {}: unknown key\n", name, record.line, path);
+      }
+    }
+    if (err) {
+      report("{}:{}: {}\n", name, err.line(), err);
+      return;
+    }
+    switch (opts_.cmd->cmd) {
+      case command::summary:
+        if (summaries_++ != 0) out_.push_back('\n');
+        write_summary(out_, ev);
+        break;
+      case command::json:
+        livesend::write_json(out_, ev);
+        out_.push_back('\n');
+        break;
+      case command::validate:
+        break;
+    }
+    if (out_.size() >= flush_threshold) flush_stdout();
+  }
+
+  /// One line to stderr, after what stdout already holds (so that the two read in order when
+  /// they go to the same place).
+  template <class... Args>
+  void report(fmt::format_string<Args...> format, Args&&... args) {
+    flush_stdout();
+    std::fflush(stdout);
+    err_.clear();
+    fmt::format_to(fmt::appender(err_), format, std::forward<Args>(args)...);
+    std::fwrite(err_.data(), 1, err_.size(), stderr);
+  }
+
+  void flush_stdout() {
+    if (out_.size() != 0) std::fwrite(out_.data(), 1, out_.size(), stdout);
+    out_.clear();
+  }
+
+  void note_status(int status) noexcept {
+    if (status > status_) status_ = status;
+  }
+
+  static constexpr std::size_t flush_threshold = std::size_t{1} << 16;
+
+  const options& opts_;
+  livesend::parser parser_;
+  livesend::event_view scratch_;
+  input_buffer input_;
+  fmt::memory_buffer out_;
+  fmt::memory_buffer err_;
+  std::size_t events_ = 0;
+  std::size_t failed_ = 0;
+  std::size_t summaries_ = 0;
+  int status_ = exit_ok;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+#ifdef _WIN32
+  // Bytes in and out as they are: no CRLF translation of the JSON.
+  _setmode(_fileno(stdin), _O_BINARY);
+  _setmode(_fileno(stdout), _O_BINARY);
+#endif
+  options opts;
+  if (const std::optional<int> done = read_arguments(argc, argv, opts)) return *done;
+  return runner(opts).run();
+}

@@ -1,0 +1,16 @@
+// livesend/livesend.hpp: the whole library, for readers of Seismic LiveSend
+// "livesend-session-summary-v3" webhook events.
+//
+//   livesend::parser p;
+//   livesend::event ev;
+//   if (auto err = p.parse(body, ev)) { /* err.path(), err.message() */ }
+#pragma once
+
+#include "livesend/error.hpp"
+#include "livesend/format.hpp"
+#include "livesend/model.hpp"
+#include "livesend/parse.hpp"
+#include "livesend/stream.hpp"
+#include "livesend/timestamp.hpp"
+#include "livesend/version.hpp"
+#include "livesend/write.hpp"

@@ -1,0 +1,694 @@
+// livesend/parse.hpp: the reusable parser and the one-shot entry points.
+//
+// One pass over each object with simdjson On-Demand: the fields are iterated once, each key is
+// matched against the type's table (exact case first, in the expected order first) and its value
+// is read straight into the member. No find_field, no second lookup, no DOM.
+#pragma once
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "livesend/detail/json_text.hpp"
+#include "livesend/error.hpp"
+#include "livesend/model.hpp"
+#include "livesend/timestamp.hpp"
+
+namespace livesend {
+
+/// Bounds and switches of a parser. The defaults suit webhook receivers.
+struct parse_options {
+  /// Inputs larger than this are refused with `input_too_large` before any parsing.
+  std::size_t max_input_size = std::size_t{16} * 1024 * 1024;
+  /// Deepest nesting accepted inside a `raw` value or an unknown key's value
+  /// (`depth_exceeded` past it).
+  std::size_t max_raw_depth = 64;
+  /// Collect the path of every unknown key (see `parser::unknown_keys()`). Off by default: the
+  /// paths are built, and allocate, only when asked for.
+  bool report_unknown_keys = false;
+  /// Read `null` in a required timestamp as unset (DateTime.MinValue) instead of an error. The
+  /// contract's normalized JSON writes unset timestamps as null; turn this on to read that form
+  /// back (e.g. `livesend json | livesend validate --normalized`).
+  bool null_timestamp_is_unset = false;
+};
+
+namespace detail {
+
+namespace od = simdjson::ondemand;
+
+/// ASCII-case-insensitive equality (the contract's key rule).
+inline bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]);
+    unsigned char y = static_cast<unsigned char>(b[i]);
+    if (x == y) continue;
+    if ((x | 0x20) != (y | 0x20)) return false;
+    unsigned char lower = x | 0x20;
+    if (lower < 'a' || lower > 'z') return false;
+  }
+  return true;
+}
+
+/// Reads a JSON number's text as an int64 when its value is an integer (`1e2`, `100.0`), else
+/// says why not. Used only after simdjson's own int64 reading declined.
+enum class integral_status { ok, fraction, overflow, not_a_number };
+inline integral_status exact_integer(std::string_view text, std::int64_t& out) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  bool negative = false;
+  if (i < n && text[i] == '-') {
+    negative = true;
+    ++i;
+  }
+  // Significant digits of integer and fraction parts, and the exponent that scales them.
+  char digits[32];
+  std::size_t count = 0;
+  std::int64_t scale = 0;
+  bool any = false;
+  auto take = [&](char c, bool fractional) {
+    any = true;
+    if (count == 0 && c == '0') {
+      if (fractional) --scale;
+      return true;
+    }
+    if (count == sizeof digits) {
+      // Too many significant digits for int64 unless the rest are zeros of a fraction.
+      if (c != '0' || !fractional) return false;
+      --scale;
+      return true;
+    }
+    digits[count++] = c;
+    if (fractional) --scale;
+    return true;
+  };
+  bool too_long = false;
+  while (i < n && text[i] >= '0' && text[i] <= '9') too_long |= !take(text[i++], false);
+  if (!any) return integral_status::not_a_number;
+  if (i < n && text[i] == '.') {
+    ++i;
+    bool frac = false;
+    while (i < n && text[i] >= '0' && text[i] <= '9') {
+      too_long |= !take(text[i++], true);
+      frac = true;
+    }
+    if (!frac) return integral_status::not_a_number;
+  }
+  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool neg_exp = false;
+    if (i < n && (text[i] == '+' || text[i] == '-')) neg_exp = text[i++] == '-';
+    if (i == n || text[i] < '0' || text[i] > '9') return integral_status::not_a_number;
+    std::int64_t e = 0;
+    while (i < n && text[i] >= '0' && text[i] <= '9') {
+      if (e < 100000) e = e * 10 + (text[i] - '0');
+      ++i;
+    }
+    scale += neg_exp ? -e : e;
+  }
+  if (i != n) return integral_status::not_a_number;
+  if (too_long) return integral_status::overflow;
+  // Drop trailing zeros of the significand into the scale.
+  while (count > 0 && digits[count - 1] == '0') {
+    --count;
+    ++scale;
+  }
+  if (count == 0) {
+    out = 0;
+    return integral_status::ok;
+  }
+  if (scale < 0) return integral_status::fraction;
+  if (static_cast<std::int64_t>(count) + scale > 19) return integral_status::overflow;
+  std::uint64_t value = 0;
+  const std::uint64_t limit = negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
+  for (std::size_t k = 0; k < count + static_cast<std::size_t>(scale); ++k) {
+    const unsigned d = k < count ? static_cast<unsigned>(digits[k] - '0') : 0;
+    if (value > (limit - d) / 10) return integral_status::overflow;
+    value = value * 10 + d;
+  }
+  out = negative ? static_cast<std::int64_t>(0 - value) : static_cast<std::int64_t>(value);
+  return integral_status::ok;
+}
+
+inline std::string_view trim_json_space(std::string_view s) noexcept {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+template <class T>
+struct is_event : std::false_type {};
+template <class S>
+struct is_event<basic_event<S>> : std::true_type {};
+
+/// One parse of one document: walks the On-Demand tree into a model value, keeps the path of
+/// the field it is in (for errors and unknown keys), and builds the error on the failure path.
+class reader {
+ public:
+  reader(std::string_view input, const parse_options& options,
+         std::vector<std::string>* unknown) noexcept
+      : input_(input), options_(options), unknown_(unknown) {}
+
+  error take_error() { return std::move(error_); }
+
+  /// Reads the top-level object of `doc` into `out`, then checks nothing follows it.
+  template <class T>
+  bool read_document(od::document& doc, T& out) {
+    const char* start = input_.data() + first_non_space();
+    od::object obj;
+    if (auto e = doc.get_object().get(obj)) {
+      if (e == simdjson::INCORRECT_TYPE && !has_syntax_error()) {
+        return fail(error_code::not_an_object, start,
+                    "the top-level value is not a JSON object; an event is an object");
+      }
+      return fail_syntax(e, start);
+    }
+    if (!read_fields(obj, out, start)) return false;
+    const char* rest = nullptr;
+    if (doc.current_location().get(rest) == simdjson::SUCCESS) {
+      if (has_syntax_error()) return fail_syntax(simdjson::TRAILING_CONTENT, rest);
+      return fail(error_code::trailing_content, rest, "content after the event's closing brace");
+    }
+    return true;
+  }
+
+  // --- scalars -------------------------------------------------------------------------------
+
+  bool read(od::value& v, std::string& out) {
+    std::string_view s;
+    if (auto e = v.get_string().get(s)) return fail_get(v, e, "a string");
+    out.assign(s.data(), s.size());
+    return true;
+  }
+
+  bool read(od::value& v, std::string_view& out) {
+    if (auto e = v.get_string().get(out)) return fail_get(v, e, "a string");
+    return true;
+  }
+
+  bool read(od::value& v, bool& out) {
+    if (auto e = v.get_bool().get(out)) return fail_get(v, e, "true or false");
+    return true;
+  }
+
+  bool read(od::value& v, double& out) {
+    if (auto e = v.get_double().get(out)) {
+      if (e == simdjson::NUMBER_ERROR && !has_syntax_error()) {
+        return fail(error_code::out_of_range, location(v), "number does not fit a double");
+      }
+      return fail_get(v, e, "a number");
+    }
+    return true;
+  }
+
+  bool read(od::value& v, std::int64_t& out) {
+    auto e = v.get_int64().get(out);
+    if (!e) return true;
+    od::json_type type{};
+    if (e == simdjson::INCORRECT_TYPE && v.type().get(type) == simdjson::SUCCESS &&
+        type == od::json_type::number) {
+      const char* at = location(v);
+      switch (exact_integer(trim_json_space(v.raw_json_token()), out)) {
+        case integral_status::ok:
+          return true;
+        case integral_status::fraction:
+          return fail(error_code::out_of_range, at,
+                      "expected an integer, found a number with a fraction");
+        case integral_status::overflow:
+          return fail(error_code::out_of_range, at, "integer does not fit in 64 bits");
+        case integral_status::not_a_number:
+          return fail_syntax(simdjson::NUMBER_ERROR, at);
+      }
+    }
+    return fail_get(v, e, "an integer");
+  }
+
+  bool read(od::value& v, timestamp& out) {
+    const char* at = location(v);
+    std::string_view text;
+    if (auto e = v.get_string().get(text)) {
+      bool null = false;
+      if (e == simdjson::INCORRECT_TYPE && options_.null_timestamp_is_unset &&
+          v.is_null().get(null) == simdjson::SUCCESS && null) {
+        out = timestamp::unset();
+        return true;
+      }
+      return fail_get(v, e, "a timestamp string");
+    }
+    if (const char* why = detail::parse_timestamp(text, out)) {
+      return fail(error_code::invalid_timestamp, at,
+                  "invalid timestamp " + quote_for_message(text) + ": " + why);
+    }
+    return true;
+  }
+
+  template <class S>
+  bool read(od::value& v, basic_raw_json<S>& out) {
+    bool null = false;
+    if (v.is_null().get(null) == simdjson::SUCCESS && null) {
+      return fail(error_code::null_field, location(v), "is null, but the field is required");
+    }
+    std::string_view text;
+    if (!read_raw_text(v, text)) return false;
+    out.json = text;
+    return true;
+  }
+
+  // --- containers ----------------------------------------------------------------------------
+
+  template <class T>
+  bool read(od::value& v, std::optional<T>& out) {
+    bool null = false;
+    if (auto e = v.is_null().get(null)) return fail_syntax(e, location(v));
+    if (null) {
+      out.reset();
+      return true;
+    }
+    if (!out) out.emplace();
+    if (!read(v, *out)) return false;
+    if constexpr (std::is_same_v<T, timestamp>) {
+      if (out->is_unset()) out.reset();  // DateTime.MinValue in an optional means no value
+    }
+    return true;
+  }
+
+  template <class T>
+  bool read(od::value& v, std::vector<T>& out) {
+    od::array array;
+    if (auto e = v.get_array().get(array)) return fail_get(v, e, "an array");
+    std::size_t count = 0;
+    for (auto element_result : array) {
+      od::value element;
+      if (auto e = std::move(element_result).get(element)) return fail_syntax(e, nullptr);
+      if (count == out.size()) out.emplace_back();  // reuse elements a previous parse left
+      push_index(count);
+      const bool ok = read(element, out[count]);
+      pop();
+      if (!ok) return false;
+      ++count;
+    }
+    out.resize(count);
+    return true;
+  }
+
+  template <class T, std::enable_if_t<is_record_v<T>, int> = 0>
+  bool read(od::value& v, T& out) {
+    const char* start = location(v);
+    od::object obj;
+    if (auto e = v.get_object().get(obj)) return fail_get(v, e, "an object");
+    return read_fields(obj, out, start);
+  }
+
+  /// The one loop over an object's fields: match each key, read its value into the member.
+  template <class T>
+  bool read_fields(od::object& obj, T& out, const char* start) {
+    constexpr std::size_t n = field_count<T>;
+    static_assert(n <= 64, "the seen-mask holds 64 fields");
+    std::uint64_t seen = 0;
+    std::size_t expected = 0;  // keys usually arrive in table order: try the next one first
+    for (auto field_result : obj) {
+      od::field f;
+      if (auto e = std::move(field_result).get(f)) return fail_syntax(e, nullptr);
+      std::size_t index = n;
+      if (expected < n && f.key().unsafe_is_equal(keys<T>[expected])) {
+        index = expected;
+      } else {
+        std::string_view key;
+        if (!key_text(f, key)) return false;
+        index = find_key<T>(key);
+        if (index == n) {
+          if (!skip_unknown(f.value(), key)) return false;
+          continue;
+        }
+      }
+      expected = index + 1;
+      seen |= std::uint64_t{1} << index;
+      push_key(keys<T>[index]);
+      const bool ok = read_member(index, f.value(), out, std::make_index_sequence<n>{});
+      pop();
+      if (!ok) return false;
+    }
+    if (const std::uint64_t missing = required_mask<T> & ~seen) {
+      std::size_t index = 0;
+      while (!((missing >> index) & 1)) ++index;
+      push_key(keys<T>[index]);
+      return fail(error_code::missing_field, start, "required field is missing");
+    }
+    reset_unseen(out, seen, std::make_index_sequence<n>{});
+    return true;
+  }
+
+ private:
+  template <class T, std::size_t... I>
+  bool read_member(std::size_t index, od::value& v, T& out, std::index_sequence<I...>) {
+    bool ok = true;
+    (void)((index == I && (ok = read_field<T, I>(v, out), true)) || ...);
+    return ok;
+  }
+
+  template <class T, std::size_t I>
+  bool read_field(od::value& v, T& out) {
+    constexpr auto def = std::get<I>(schema<T>::fields);
+    if constexpr (is_event<T>::value && def.key == std::string_view("version")) {
+      const char* at = location(v);
+      if (!read(v, out.*(def.member))) return false;
+      const std::string_view version = out.*(def.member);
+      if (version != version_v3 && version != version_enriched_v3) {
+        return fail(error_code::unsupported_version, at,
+                    "unsupported version " + quote_for_message(version) + "; expected \"" +
+                        std::string(version_v3) + "\" or \"" + std::string(version_enriched_v3) +
+                        "\"");
+      }
+      return true;
+    } else {
+      return read(v, out.*(def.member));
+    }
+  }
+
+  template <class T, std::size_t... I>
+  static void reset_unseen(T& out, std::uint64_t seen, std::index_sequence<I...>) {
+    (reset_if_optional(out.*(std::get<I>(schema<T>::fields).member), (seen >> I) & 1), ...);
+  }
+  template <class M>
+  static void reset_if_optional(M& member, bool seen) {
+    if constexpr (is_optional<M>::value) {
+      if (!seen) member.reset();
+    } else {
+      (void)member;
+      (void)seen;
+    }
+  }
+
+  template <class T>
+  static std::size_t find_key(std::string_view key) noexcept {
+    constexpr auto& names = keys<T>;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == key) return i;
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (iequals_ascii(names[i], key)) return i;
+    }
+    return names.size();
+  }
+
+  /// The key's text: straight from the input when it has no escape, else unescaped.
+  bool key_text(od::field& f, std::string_view& key) {
+    const char* raw = f.key().raw();
+    const char* end = raw;
+    while (*end != '"' && *end != '\\') ++end;  // stage 1 guarantees the closing quote
+    if (*end == '"') {
+      key = std::string_view(raw, static_cast<std::size_t>(end - raw));
+      return true;
+    }
+    if (auto e = f.unescaped_key().get(key)) return fail_syntax(e, raw);
+    return true;
+  }
+
+  /// Unknown keys are skipped, but their values must still be valid JSON within the depth bound.
+  bool skip_unknown(od::value& v, std::string_view key) {
+    push_key(key);
+    if (unknown_ != nullptr) unknown_->push_back(render_path());
+    std::string_view ignored;
+    const bool ok = read_raw_text(v, ignored);
+    pop();
+    return ok;
+  }
+
+  /// The JSON text of any value, checked for syntax and depth (On-Demand does not look inside
+  /// the values it skips).
+  bool read_raw_text(od::value& v, std::string_view& text) {
+    od::json_type type{};
+    if (auto e = v.type().get(type)) return fail_syntax(e, location(v));
+    switch (type) {
+      case od::json_type::array: {
+        od::array array;
+        if (auto e = v.get_array().get(array)) return fail_syntax(e, location(v));
+        if (auto e = array.raw_json().get(text)) return fail_syntax(e, nullptr);
+        break;
+      }
+      case od::json_type::object: {
+        od::object obj;
+        if (auto e = v.get_object().get(obj)) return fail_syntax(e, location(v));
+        if (auto e = obj.raw_json().get(text)) return fail_syntax(e, nullptr);
+        break;
+      }
+      default:
+        text = v.raw_json_token();
+        break;
+    }
+    text = trim_json_space(text);
+    const json_check check = check_json(text, options_.max_raw_depth);
+    if (!check.ok()) {
+      const char* at = text.data() + check.offset;
+      if (check.code == error_code::depth_exceeded) {
+        return fail(error_code::depth_exceeded, at,
+                    "nested deeper than " + std::to_string(options_.max_raw_depth) + " levels");
+      }
+      return fail_syntax(simdjson::TAPE_ERROR, at);
+    }
+    return true;
+  }
+
+  // --- errors --------------------------------------------------------------------------------
+
+  const char* location(od::value& v) noexcept {
+    const char* at = nullptr;
+    if (v.current_location().get(at) != simdjson::SUCCESS) return nullptr;
+    return at;
+  }
+
+  std::size_t first_non_space() const noexcept {
+    std::size_t i = 0;
+    while (i < input_.size() &&
+           (input_[i] == ' ' || input_[i] == '\n' || input_[i] == '\r' || input_[i] == '\t')) {
+      ++i;
+    }
+    return i;
+  }
+
+  bool has_syntax_error() noexcept {
+    if (!syntax_checked_) {
+      syntax_ = check_json(input_, 1024);
+      syntax_checked_ = true;
+    }
+    return !syntax_.ok();
+  }
+
+  /// A value of the wrong type, a null where a value is required, or a syntax error.
+  bool fail_get(od::value& v, simdjson::error_code e, const char* expected) {
+    od::json_type type{};
+    if (e != simdjson::INCORRECT_TYPE || v.type().get(type) != simdjson::SUCCESS ||
+        has_syntax_error()) {
+      return fail_syntax(e, location(v));
+    }
+    if (type == od::json_type::null) {
+      return fail(error_code::null_field, location(v), "is null, but the field is required");
+    }
+    static constexpr const char* names[] = {"an array", "an object",     "a number",
+                                            "a string", "true or false", "null"};
+    const char* found = "another type";
+    switch (type) {
+      case od::json_type::array:
+        found = names[0];
+        break;
+      case od::json_type::object:
+        found = names[1];
+        break;
+      case od::json_type::number:
+        found = names[2];
+        break;
+      case od::json_type::string:
+        found = names[3];
+        break;
+      case od::json_type::boolean:
+        found = names[4];
+        break;
+      case od::json_type::null:
+        found = names[5];
+        break;
+    }
+    return fail(error_code::wrong_type, location(v),
+                std::string("expected ") + expected + ", found " + found);
+  }
+
+  /// A syntax-level error: located precisely by re-checking the whole input (failure path
+  /// only); simdjson's own message and position when the check finds nothing.
+  bool fail_syntax(simdjson::error_code e, const char* at) {
+    // Syntax errors are located by offset, not by path.
+    if (has_syntax_error()) {
+      return fail(syntax_.code, input_.data() + syntax_.offset, syntax_.message, false);
+    }
+    error_code code = error_code::syntax_error;
+    if (e == simdjson::UTF8_ERROR) code = error_code::invalid_utf8;
+    if (e == simdjson::DEPTH_ERROR) code = error_code::depth_exceeded;
+    return fail(code, at, simdjson::error_message(e), false);
+  }
+
+  bool fail(error_code code, const char* at, std::string message, bool with_path = true) {
+    std::size_t offset = 0;
+    if (at != nullptr && at >= input_.data() && at <= input_.data() + input_.size()) {
+      offset = static_cast<std::size_t>(at - input_.data());
+    }
+    error_ = error(code, with_path ? render_path() : std::string(), offset, line_of(input_, offset),
+                   std::move(message));
+    return false;
+  }
+
+  // --- the path ------------------------------------------------------------------------------
+
+  struct segment {
+    std::string_view key;  // empty: an array index
+    std::size_t index;
+  };
+
+  void push_key(std::string_view key) noexcept {
+    if (path_depth_ < path_.size()) path_[path_depth_] = segment{key, 0};
+    ++path_depth_;
+  }
+  void push_index(std::size_t index) noexcept {
+    if (path_depth_ < path_.size()) path_[path_depth_] = segment{{}, index};
+    ++path_depth_;
+  }
+  void pop() noexcept { --path_depth_; }
+
+  std::string render_path() const {
+    std::string out;
+    const std::size_t depth = std::min(path_depth_, path_.size());
+    for (std::size_t i = 0; i < depth; ++i) {
+      const segment& s = path_[i];
+      if (s.key.data() == nullptr) {
+        out += '[';
+        out += std::to_string(s.index);
+        out += ']';
+      } else {
+        if (!out.empty()) out += '.';
+        out.append(s.key.data(), s.key.size());
+      }
+    }
+    return out;
+  }
+
+  std::string_view input_;
+  const parse_options& options_;
+  std::vector<std::string>* unknown_;
+  std::array<segment, 24> path_{};
+  std::size_t path_depth_ = 0;
+  bool syntax_checked_ = false;
+  json_check syntax_{};
+  error error_;
+};
+
+}  // namespace detail
+
+/// A reusable parser. Keep one per thread and parse many events with it: after the first few
+/// events it allocates nothing (parse into a reused value).
+///
+/// Lifetimes: a view flavour (`event_view`) filled by `parse` points into this parser's buffers
+/// and into the input; it stays valid until this parser parses again and while the input lives.
+class parser {
+ public:
+  explicit parser(parse_options options = {}) : options_(options) {}
+
+  /// Parses one event from any bytes. The bytes are copied once into a padded buffer that the
+  /// parser keeps and reuses (simdjson reads up to 64 bytes past the end).
+  template <class S>
+  [[nodiscard]] error parse(std::string_view json, basic_event<S>& out) {
+    if (json.size() > options_.max_input_size) return too_large(json.size());
+    reserve_copy(json.size());
+    std::memcpy(copy_.get(), json.data(), json.size());
+    std::memset(copy_.get() + json.size(), 0, simdjson::SIMDJSON_PADDING);
+    return parse(simdjson::padded_string_view(copy_.get(), json.size(),
+                                              json.size() + simdjson::SIMDJSON_PADDING),
+                 out);
+  }
+
+  /// Parses one event from a buffer that already has `SIMDJSON_PADDING` readable bytes past its
+  /// end: no copy.
+  template <class S>
+  [[nodiscard]] error parse(simdjson::padded_string_view json, basic_event<S>& out) {
+    if (options_.report_unknown_keys) unknown_keys_.clear();
+    if (json.size() > options_.max_input_size) return too_large(json.size());
+    detail::reader reader(json, options_, options_.report_unknown_keys ? &unknown_keys_ : nullptr);
+    if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      return error(error_code::empty_input, {}, 0, 1, "no JSON value in the input");
+    }
+    simdjson::ondemand::document doc;
+    if (auto e = ondemand_.iterate(json).get(doc)) {
+      auto check = detail::check_json(json, 1024);
+      if (check.ok()) {
+        return error(error_code::syntax_error, {}, 0, 1, simdjson::error_message(e));
+      }
+      return error(check.code, {}, check.offset, detail::line_of(json, check.offset),
+                   check.message);
+    }
+    if (!reader.read_document(doc, out)) return reader.take_error();
+    return {};
+  }
+
+  /// Parses one event from a simdjson::padded_string: no copy.
+  template <class S, class Padded,
+            std::enable_if_t<std::is_same_v<Padded, simdjson::padded_string>, int> = 0>
+  [[nodiscard]] error parse(const Padded& json, basic_event<S>& out) {
+    return parse(simdjson::padded_string_view(json), out);
+  }
+
+  /// Parses one event into a new owning value.
+  result<event> parse(std::string_view json) {
+    event out;
+    if (auto err = parse(json, out)) return err;
+    return out;
+  }
+
+  /// The paths of the unknown keys met by the last parse (`report_unknown_keys` only), e.g.
+  /// `data.ClientDetails.Timezone`, spelled as in the input.
+  const std::vector<std::string>& unknown_keys() const noexcept { return unknown_keys_; }
+
+  const parse_options& options() const noexcept { return options_; }
+
+ private:
+  error too_large(std::size_t size) const {
+    return error(error_code::input_too_large, {}, 0, 1,
+                 "input of " + std::to_string(size) + " bytes is larger than the limit of " +
+                     std::to_string(options_.max_input_size));
+  }
+
+  void reserve_copy(std::size_t size) {
+    if (size + simdjson::SIMDJSON_PADDING <= copy_capacity_) return;
+    copy_capacity_ = std::max(size + simdjson::SIMDJSON_PADDING, copy_capacity_ * 2);
+    copy_.reset(new char[copy_capacity_]);
+  }
+
+  parse_options options_;
+  simdjson::ondemand::parser ondemand_;
+  std::unique_ptr<char[]> copy_;
+  std::size_t copy_capacity_ = 0;
+  std::vector<std::string> unknown_keys_;
+};
+
+/// One-shot parse into a new owning event. For many events, keep a `parser` instead.
+inline result<event> parse_event(std::string_view json, const parse_options& options = {}) {
+  parser p(options);
+  return p.parse(json);
+}
+
+#if LIVESEND_EXCEPTIONS
+/// Throwing convenience: the event, or `parse_error` carrying the error.
+inline event parse_or_throw(std::string_view json, const parse_options& options = {}) {
+  return parse_event(json, options).value();
+}
+#endif
+
+}  // namespace livesend

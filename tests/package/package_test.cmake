@@ -1,0 +1,76 @@
+# tests/package/package_test.cmake: the steps of the packaging tests, run with `cmake -P`.
+#
+# MODE=install
+#   BUILD_DIR   the configured and built livesend tree to install
+#   PREFIX      the install prefix; emptied first
+#   CONFIG      the configuration (may be empty with single-config generators)
+#   EXPECT      files that must exist below PREFIX afterwards, separated by `|`
+#
+# MODE=consumer
+#   SOURCE_DIR     the consumer project
+#   BINARY_DIR     its build directory; emptied first so every run configures from scratch
+#   INITIAL_CACHE  a `cmake -C` script with the compiler, build type and search paths
+#   GENERATOR, GENERATOR_PLATFORM, GENERATOR_TOOLSET   those of the outer build
+#   CONFIG         the configuration to build
+#   EXECUTABLE     the file name of the program the project builds
+#   INPUT          the argument to run it with; it must exit 0
+cmake_minimum_required(VERSION 3.21)
+
+function(run_step what)
+  execute_process(COMMAND ${ARGN} COMMAND_ECHO STDOUT RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${what} failed (${rc})")
+  endif()
+endfunction()
+
+set(config_args)
+if(CONFIG)
+  set(config_args --config "${CONFIG}")
+endif()
+
+if(MODE STREQUAL "install")
+  # A DESTDIR from the environment would send the files somewhere else.
+  unset(ENV{DESTDIR})
+  file(REMOVE_RECURSE "${PREFIX}")
+  run_step("install" "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}" ${config_args})
+
+  string(REPLACE "|" ";" expected "${EXPECT}")
+  foreach(file IN LISTS expected)
+    if(NOT EXISTS "${PREFIX}/${file}")
+      message(FATAL_ERROR "the install did not produce ${PREFIX}/${file}")
+    endif()
+  endforeach()
+  message(STATUS "installed into ${PREFIX}")
+
+elseif(MODE STREQUAL "consumer")
+  file(REMOVE_RECURSE "${BINARY_DIR}")
+
+  set(generator_args -G "${GENERATOR}")
+  if(GENERATOR_PLATFORM)
+    list(APPEND generator_args -A "${GENERATOR_PLATFORM}")
+  endif()
+  if(GENERATOR_TOOLSET)
+    list(APPEND generator_args -T "${GENERATOR_TOOLSET}")
+  endif()
+
+  run_step("configure" "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${BINARY_DIR}" ${generator_args}
+           -C "${INITIAL_CACHE}")
+  run_step("build" "${CMAKE_COMMAND}" --build "${BINARY_DIR}" ${config_args})
+
+  # Single-config generators put the program in the build directory, multi-config ones in a
+  # directory per configuration.
+  set(program "")
+  foreach(candidate IN ITEMS "${BINARY_DIR}/${EXECUTABLE}" "${BINARY_DIR}/${CONFIG}/${EXECUTABLE}")
+    if(NOT program AND EXISTS "${candidate}" AND NOT IS_DIRECTORY "${candidate}")
+      set(program "${candidate}")
+    endif()
+  endforeach()
+  if(NOT program)
+    message(FATAL_ERROR "the build produced no ${EXECUTABLE} in ${BINARY_DIR}")
+  endif()
+
+  run_step("run" "${program}" "${INPUT}")
+
+else()
+  message(FATAL_ERROR "MODE must be `install` or `consumer`, not `${MODE}`")
+endif()

@@ -1,0 +1,400 @@
+// tests/test_cli.cpp: the `livesend` command-line tool, run as a process through /bin/sh.
+//
+// LIVESEND_CLI_PATH names the tool, LIVESEND_TEST_DATA_DIR the tests/data folder; commands run
+// from that folder, so file names in the tool's messages are the short relative ones below.
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catch.hpp"
+#include "livesend/version.hpp"
+
+#ifndef LIVESEND_CLI_PATH
+#error "LIVESEND_CLI_PATH must name the livesend executable (a string literal)"
+#endif
+#ifndef LIVESEND_TEST_DATA_DIR
+#error "LIVESEND_TEST_DATA_DIR must name the tests/data folder (a string literal)"
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct run_result {
+  int status = -1;  ///< the exit status; -1 when the process did not exit normally
+  std::string out;
+  std::string err;
+};
+
+/// `text` quoted for /bin/sh.
+std::string shell_quote(std::string_view text) {
+  std::string quoted = "'";
+  for (const char c : text) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  quoted += '\'';
+  return quoted;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+/// Runs `script` with /bin/sh in the test data folder, stdin from `input` (a path relative to
+/// that folder), stdout and stderr captured. `$LIVESEND` in the script names the tool.
+run_result run_shell(const std::string& script, const std::string& input = "/dev/null") {
+  static int counter = 0;
+  const fs::path base =
+      fs::temp_directory_path() /
+      ("livesend-test-cli-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  const fs::path out_path = base.string() + ".out";
+  const fs::path err_path = base.string() + ".err";
+  const std::string command = "cd " + shell_quote(LIVESEND_TEST_DATA_DIR) +
+                              " && LIVESEND=" + shell_quote(LIVESEND_CLI_PATH) + " && { " + script +
+                              "\n} <" + shell_quote(input) + " >" + shell_quote(out_path.string()) +
+                              " 2>" + shell_quote(err_path.string());
+  const int wait_status = std::system(command.c_str());
+  run_result result;
+  if (wait_status != -1 && WIFEXITED(wait_status)) result.status = WEXITSTATUS(wait_status);
+  result.out = read_file(out_path);
+  result.err = read_file(err_path);
+  std::error_code ignored;
+  fs::remove(out_path, ignored);
+  fs::remove(err_path, ignored);
+  return result;
+}
+
+/// Runs `livesend ARGS` (ARGS is shell text) in the test data folder.
+run_result cli(const std::string& args, const std::string& input = "/dev/null") {
+  return run_shell("\"$LIVESEND\" " + args, input);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+const std::string seed = "seed-session-summary-v3.json";
+
+const std::string seed_summary =
+    "Event e40bbaab-f86e-e62b-d3c9-5104734edb18 (livesend-session-summary-v3)\n"
+    "  tenant     demo (79caac86-4242-401f-bf63-4505f609dd22)\n"
+    "  occurred   2024-07-14T14:03:52.679592Z\n"
+    "  session    2024-07-14T13:47:38Z to 2024-07-14T14:03:45Z, 966 s in all, 0 s on the "
+    "landing page\n"
+    "  viewer     [email protected] (Buyer, Seismic)\n"
+    "  device     pc, windows Windows 11, edge Edge.126.0.0\n"
+    "  place      Charlotte, North Carolina, United States (15.2316, -10.8428)\n"
+    "  content    1 item(s), 0 viewed, 0 downloaded\n"
+    "    - Demo Content (file, doccenter): 0 of 1 page(s) viewed, 0 s, not downloaded\n"
+    "        page 1: 0 ms\n";
+
+// The errors of cli/mixed.ndjson: line 1 good, line 2 "TotalContent":"1", line 3 a missing
+// colon after "tenantName" (byte 10664 of the file is the value that should follow it), line 4
+// blank, line 5 good.
+const std::string mixed_errors_for_file =
+    "cli/mixed.ndjson:2: data.TotalContent: expected an integer, found a string\n"
+    "cli/mixed.ndjson:3: offset 10664: expected ':' after object key\n";
+const std::string mixed_errors_for_stdin =
+    "-:2: data.TotalContent: expected an integer, found a string\n"
+    "-:3: offset 10664: expected ':' after object key\n";
+
+}  // namespace
+
+TEST_CASE("summary of the seed prints its report", "[cli]") {
+  const run_result r = cli("summary " + seed);
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == seed_summary);
+}
+
+TEST_CASE("summary of pretty-printed documents, one after the other", "[cli]") {
+  // The second event has what the seed lacks: two viewers, a download, page times, missing
+  // values, a .NET timestamp and offsets to bring back to UTC.
+  const run_result r = cli("summary cli/two-events.json");
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == seed_summary + "\n" +
+                     "Event 5f1c0d2e-0000-4000-8000-000000000002 (livesend-session-summary-v3)\n"
+                     "  tenant     acme (0b6f1c2d-0000-4000-8000-00000000acme)\n"
+                     "  occurred   2024-07-15T09:05:01Z\n"
+                     "  session    2024-07-15T08:50:00.500000Z to 2024-07-15T09:04:10Z, 850 s "
+                     "in all, 12 s on the landing page\n"
+                     "  viewer     [email protected] (Buyer, Seismic)\n"
+                     "  viewer     - (Viewer, Seismic)\n"
+                     "  device     mobile, ios iOS 17, safari -\n"
+                     "  place      Lyon, Auvergne-Rh\xC3\xB4ne-Alpes, - (45.75, 4.85)\n"
+                     "  content    2 item(s), 2 viewed, 1 downloaded\n"
+                     "    - Price list (file, doccenter): 2 of 3 page(s) viewed, 95 s, "
+                     "downloaded 2 time(s)\n"
+                     "        page 1: 61000 ms, 2024-07-15T08:51:00Z to 2024-07-15T08:52:01Z\n"
+                     "        page 2: 34000 ms, 2024-07-15T08:52:01.250000Z to unset\n"
+                     "    - - (url, -): 1 of 1 page(s) viewed, 3 s, not downloaded\n"
+                     "        page 1: 3000 ms\n");
+
+  SECTION("validate counts both") {
+    const run_result v = cli("validate cli/two-events.json");
+    CHECK(v.status == 0);
+    CHECK(v.err.empty());
+    CHECK(v.out == "2 events, 2 valid, 0 invalid\n");
+  }
+}
+
+TEST_CASE("json prints one line per event that reads back", "[cli]") {
+  const run_result r = cli("json " + seed);
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  REQUIRE(lines_of(r.out).size() == 1);
+  CHECK(r.out.back() == '\n');
+  CHECK(starts_with(r.out, "{\"application\":\"Web\",\"data\":{\"InteractionId\":"));
+  // DateTime.MinValue is written as null; offsets and .NET dates in canonical UTC.
+  CHECK(r.out.find("\"InteractionOccurredAt\":null,") != std::string::npos);
+  CHECK(r.out.find("\"SessionEndedAt\":\"2024-07-14T14:03:45Z\",\"SessionId\"") !=
+        std::string::npos);
+  CHECK(r.out.find("\"occurredAt\":\"2024-07-14T14:03:52.679592Z\"") != std::string::npos);
+
+  SECTION("validate --normalized reads it back") {
+    const run_result v =
+        run_shell("\"$LIVESEND\" json " + seed + " | \"$LIVESEND\" validate --normalized -");
+    CHECK(v.status == 0);
+    CHECK(v.err.empty());
+    CHECK(v.out == "1 events, 1 valid, 0 invalid\n");
+  }
+  SECTION("without --normalized, its null timestamps are errors") {
+    const run_result v = run_shell("\"$LIVESEND\" json " + seed + " | \"$LIVESEND\" validate");
+    CHECK(v.status == 1);
+    CHECK(v.err == "-:1: data.InteractionOccurredAt: is null, but the field is required\n");
+    CHECK(v.out == "1 events, 0 valid, 1 invalid\n");
+  }
+  SECTION("json of json is the same text") {
+    const run_result again =
+        run_shell("\"$LIVESEND\" json " + seed + " | \"$LIVESEND\" json --normalized");
+    CHECK(again.status == 0);
+    CHECK(again.out == r.out);
+  }
+  SECTION("summary of json is the summary of the original") {
+    const run_result s = run_shell(
+        "\"$LIVESEND\" json cli/two-events.json | "
+        "\"$LIVESEND\" summary --normalized");
+    CHECK(s.status == 0);
+    CHECK(s.out == cli("summary cli/two-events.json").out);
+  }
+}
+
+TEST_CASE("validate the seed", "[cli]") {
+  const run_result r = cli("validate " + seed);
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == "1 events, 1 valid, 0 invalid\n");
+}
+
+TEST_CASE("a bad line in NDJSON is reported and the others go on", "[cli]") {
+  SECTION("validate") {
+    const run_result r = cli("validate cli/mixed.ndjson");
+    CHECK(r.status == 1);
+    CHECK(r.err == mixed_errors_for_file);
+    CHECK(r.out == "4 events, 2 valid, 2 invalid\n");
+  }
+  SECTION("json prints the good events") {
+    const run_result r = cli("json cli/mixed.ndjson");
+    CHECK(r.status == 1);
+    CHECK(r.err == mixed_errors_for_file);
+    const std::vector<std::string> lines = lines_of(r.out);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].find("\"id\":\"e40bbaab-f86e-e62b-d3c9-5104734edb18\"") != std::string::npos);
+    CHECK(lines[1].find("\"id\":\"e40bbaab-f86e-e62b-d3c9-000000000004\"") != std::string::npos);
+  }
+  SECTION("summary prints the good events") {
+    const run_result r = cli("summary cli/mixed.ndjson");
+    CHECK(r.status == 1);
+    CHECK(r.err == mixed_errors_for_file);
+    const std::vector<std::string> lines = lines_of(r.out);
+    REQUIRE(lines.size() == 21);  // two reports of ten lines and the blank line between them
+    CHECK(lines[0] == "Event e40bbaab-f86e-e62b-d3c9-5104734edb18 (livesend-session-summary-v3)");
+    CHECK(lines[10].empty());
+    CHECK(lines[11] == "Event e40bbaab-f86e-e62b-d3c9-000000000004 (livesend-session-summary-v3)");
+  }
+  SECTION("a bad file does not hide a good one") {
+    const run_result r = cli("validate cli/mixed.ndjson " + seed);
+    CHECK(r.status == 1);
+    CHECK(r.out == "5 events, 3 valid, 2 invalid\n");
+  }
+}
+
+TEST_CASE("standard input, as - or when no file is given", "[cli]") {
+  SECTION("no FILE") {
+    const run_result r = cli("summary", seed);
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out == seed_summary);
+  }
+  SECTION("-") {
+    const run_result r = cli("summary -", seed);
+    CHECK(r.status == 0);
+    CHECK(r.out == seed_summary);
+  }
+  SECTION("errors name it -") {
+    const run_result r = cli("validate", "cli/mixed.ndjson");
+    CHECK(r.status == 1);
+    CHECK(r.err == mixed_errors_for_stdin);
+    CHECK(r.out == "4 events, 2 valid, 2 invalid\n");
+  }
+  SECTION("between files") {
+    const run_result ok = cli("validate " + seed + " - cli/two-events.json", seed);
+    CHECK(ok.status == 0);
+    CHECK(ok.out == "4 events, 4 valid, 0 invalid\n");
+  }
+  SECTION("empty") {
+    const run_result r = cli("validate -");
+    CHECK(r.status == 1);
+    CHECK(r.err == "-: no event found\n");
+    CHECK(r.out == "0 events, 0 valid, 0 invalid\n");
+  }
+}
+
+TEST_CASE("a file with no event is an error", "[cli]") {
+  const run_result r = cli("validate cli/empty.json cli/blank.ndjson");
+  CHECK(r.status == 1);
+  CHECK(r.err == "cli/empty.json: no event found\ncli/blank.ndjson: no event found\n");
+  CHECK(r.out == "0 events, 0 valid, 0 invalid\n");
+
+  const run_result json = cli("json cli/empty.json");
+  CHECK(json.status == 1);
+  CHECK(json.out.empty());
+}
+
+TEST_CASE("an unreadable file is an I/O error", "[cli]") {
+  SECTION("missing") {
+    const run_result r = cli("json cli/no-such-file.json");
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(starts_with(r.err, "livesend: cli/no-such-file.json: "));
+    CHECK(lines_of(r.err).size() == 1);
+  }
+  SECTION("a directory") {
+    const run_result r = cli("validate cli");
+    CHECK(r.status == 2);
+    CHECK(starts_with(r.err, "livesend: cli: "));
+  }
+  SECTION("the other files are still read") {
+    const run_result r = cli("validate cli/no-such-file.json " + seed);
+    CHECK(r.status == 2);
+    CHECK(r.out == "1 events, 1 valid, 0 invalid\n");
+  }
+}
+
+TEST_CASE("usage errors", "[cli]") {
+  SECTION("unknown command") {
+    const run_result r = cli("frobnicate " + seed);
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(starts_with(r.err, "livesend: unknown command 'frobnicate'\nusage: livesend "));
+  }
+  SECTION("unknown option") {
+    const run_result r = cli("json --pretty " + seed);
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(starts_with(r.err, "livesend: unknown option '--pretty'\nusage: livesend "));
+  }
+  SECTION("no command") {
+    const run_result r = cli("");
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(starts_with(r.err, "livesend: no command\nusage: livesend <command>"));
+  }
+  SECTION("-- ends the options") {
+    const run_result r = cli("validate -- " + seed);
+    CHECK(r.status == 0);
+    const run_result dash = cli("validate -- --normalized");
+    CHECK(dash.status == 2);
+    CHECK(starts_with(dash.err, "livesend: --normalized: "));
+  }
+}
+
+TEST_CASE("help and version", "[cli]") {
+  SECTION("top level") {
+    for (const char* flag : {"--help", "-h"}) {
+      const run_result r = cli(flag);
+      CHECK(r.status == 0);
+      CHECK(r.err.empty());
+      CHECK(starts_with(r.out, "usage: livesend <command> [options] [FILE...]\n"));
+      CHECK(r.out.find("\n  summary ") != std::string::npos);
+      CHECK(r.out.find("\n  json ") != std::string::npos);
+      CHECK(r.out.find("\n  validate ") != std::string::npos);
+      CHECK(r.out.find("--unknown-keys") != std::string::npos);
+    }
+  }
+  SECTION("each command") {
+    for (const std::string command : {"summary", "json", "validate"}) {
+      for (const std::string flag : {"--help", "-h"}) {
+        const run_result r = cli(command + " " + flag);
+        CHECK(r.status == 0);
+        CHECK(r.err.empty());
+        CHECK(starts_with(r.out, "usage: livesend " + command + " [options] [FILE...]\n"));
+        CHECK(r.out.find("--normalized") != std::string::npos);
+      }
+    }
+    // Help wins over the files: nothing is read.
+    const run_result r = cli("validate cli/no-such-file.json --help");
+    CHECK(r.status == 0);
+  }
+  SECTION("version") {
+    const run_result r = cli("--version");
+    CHECK(r.status == 0);
+    CHECK(r.out == std::string("livesend ") + livesend::version_string + "\n");
+    CHECK(cli("json --version").out == r.out);
+  }
+}
+
+TEST_CASE("--unknown-keys warns and does not fail", "[cli]") {
+  // Line 1 has data.ClientDetails.Timezone and a top-level "extra"; line 2 spells known keys in
+  // another case (not unknown); line 3 has a key inside a page.
+  const std::string warnings =
+      "cli/unknown-keys.ndjson:1: data.ClientDetails.Timezone: unknown key\n"
+      "cli/unknown-keys.ndjson:1: extra: unknown key\n"
+      "cli/unknown-keys.ndjson:3: data.ContentSessions[0].Pages[0].Zoom: unknown key\n";
+  SECTION("validate") {
+    const run_result r = cli("validate --unknown-keys cli/unknown-keys.ndjson");
+    CHECK(r.status == 0);
+    CHECK(r.err == warnings);
+    CHECK(r.out == "3 events, 3 valid, 0 invalid\n");
+  }
+  SECTION("json, the option after the file") {
+    const run_result r = cli("json cli/unknown-keys.ndjson --unknown-keys");
+    CHECK(r.status == 0);
+    CHECK(r.err == warnings);
+    CHECK(lines_of(r.out).size() == 3);
+    CHECK(r.out.find("Timezone") == std::string::npos);  // unknown keys are dropped
+  }
+  SECTION("silent without the option") {
+    const run_result r = cli("validate cli/unknown-keys.ndjson");
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+  }
+  SECTION("the seed has none") {
+    const run_result r = cli("validate --unknown-keys " + seed);
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+  }
+}

@@ -1,0 +1,397 @@
+// tests/test_rules.cpp: every reading rule of the contract and every error path, checked with
+// both flavours.
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "livesend/parse.hpp"
+#include "support.hpp"
+
+using livesend::error_code;
+
+namespace {
+
+livesend::event parse_ok(std::string_view json, livesend::parse_options options = {}) {
+  livesend::parser parser(options);
+  livesend::event ev;
+  const auto err = parser.parse(json, ev);
+  INFO(err.to_string());
+  REQUIRE(err.ok());
+  // The view flavour reads the same.
+  livesend::parser view_parser(options);
+  livesend::event_view view;
+  REQUIRE(view_parser.parse(json, view).ok());
+  CHECK(livesend::to_owning(view) == ev);
+  return ev;
+}
+
+/// The error of a failed parse; unlike livesend::error, fine to ignore in a test.
+struct failure : livesend::error {};
+
+/// Parses with both flavours; both must fail alike with `code` at `path`.
+failure parse_error(std::string_view json, error_code code, std::string_view path,
+                    livesend::parse_options options = {}) {
+  livesend::parser parser(options);
+  livesend::event ev;
+  livesend::error err = parser.parse(json, ev);
+  INFO(err.to_string());
+  CHECK(err.code() == code);
+  CHECK(err.path() == path);
+  CHECK(!err.message().empty());
+  CHECK(err.offset() <= json.size());
+  CHECK(err.line() >= 1);
+  livesend::parser view_parser(options);
+  livesend::event_view view;
+  CHECK(view_parser.parse(json, view) == err);
+  return failure{std::move(err)};
+}
+
+const livesend::event& seed_event() {
+  static const livesend::event ev = parse_ok(test::seed());
+  return ev;
+}
+
+}  // namespace
+
+TEST_CASE("rule 1: keys in any order", "[rules][order]") {
+  test::rewrite_options reversed;
+  reversed.reverse_keys = true;
+  CHECK(parse_ok(test::rewrite(test::seed(), reversed)) == seed_event());
+  CHECK(parse_ok(test::minified(test::seed())) == seed_event());
+}
+
+TEST_CASE("rule 1: keys match ASCII-case-insensitively", "[rules][case]") {
+  for (int key_case : {1, 2}) {
+    test::rewrite_options o;
+    o.key_case = key_case;
+    o.reverse_keys = key_case == 2;
+    CHECK(parse_ok(test::rewrite(test::seed(), o)) == seed_event());
+  }
+  CHECK(parse_ok(test::seed_with("\"SessionStartedAt\": \"2024-07-14T13:47:38Z\",\n    \"Total",
+                                 "\"sessionstartedAT\": \"2024-07-14T13:47:38Z\",\n    \"Total")) ==
+        seed_event());
+  // Only ASCII letters fold: a key that differs in another byte is not the same key.
+  parse_error(test::seed_with("\"TotalContent\":", "\"Total_ontent\":"), error_code::missing_field,
+              "data.TotalContent");
+}
+
+TEST_CASE("keys written with escapes match", "[rules][escapes]") {
+  test::rewrite_options o;
+  o.escape_keys = true;
+  CHECK(parse_ok(test::rewrite(test::seed(), o)) == seed_event());
+}
+
+TEST_CASE("rule 2: unknown keys are skipped, and reported on request", "[rules][unknown]") {
+  std::string json = test::seed_with("\"application\": \"Web\",",
+                                     "\"application\": \"Web\", \"Extra\": {\"a\": [1, {\"b\": "
+                                     "null}], \"c\": \"\\u00e9\"},");
+  json = test::replace_once(json, "\"Browser\": \"edge\",",
+                            "\"Browser\": \"edge\", \"Timezone\": \"UTC+2\",");
+  json = test::replace_once(json, "\"PageIndex\": 1,", "\"PageIndex\": 1, \"Zoom\": [[1.5]],");
+  json = test::replace_once(json, "\"UserType\": \"Buyer\",",
+                            "\"UserType\": \"Buyer\", \"Nested\": {\"deep\": {\"x\": true}},");
+  json = test::replace_once(json, "\"Tags\": [],", "\"Tags\": [], \"Owner\": null,");
+  CHECK(parse_ok(json) == seed_event());
+
+  livesend::parse_options options;
+  options.report_unknown_keys = true;
+  livesend::parser parser(options);
+  livesend::event ev;
+  REQUIRE(parser.parse(json, ev).ok());
+  CHECK(parser.unknown_keys() == std::vector<std::string>{"Extra", "data.ClientDetails.Timezone",
+                                                          "data.LivesendSessionSummary.Link.Owner",
+                                                          "data.ContentSessions[0].Pages[0].Zoom",
+                                                          "data.Participants[0].Nested"});
+  // The list is of the last parse only.
+  REQUIRE(parser.parse(test::seed(), ev).ok());
+  CHECK(parser.unknown_keys().empty());
+}
+
+TEST_CASE("rule 2: an unknown key's value must still be valid JSON", "[rules][unknown]") {
+  const auto err = parse_error(
+      test::seed_with("\"application\": \"Web\",", "\"application\": \"Web\", \"X\": [1,,2],"),
+      error_code::syntax_error, "");
+  CHECK(err.offset() == test::seed().find("\"application\"") + 30);
+  CHECK(err.line() == 2);
+}
+
+TEST_CASE("rule 3: the last of duplicate keys wins", "[rules][duplicates]") {
+  auto ev = parse_ok(
+      test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": 1, \"TotalContent\": 7,"));
+  CHECK(ev.data.total_content == 7);
+  // Duplicates that differ in case are the same key.
+  ev = parse_ok(
+      test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": 1, \"totalcontent\": 8,"));
+  CHECK(ev.data.total_content == 8);
+  // An optional that turns null later is null; an array read twice keeps the last.
+  ev = parse_ok(test::seed_with("\"productArea\": \"Livesend\"",
+                                "\"productArea\": \"Livesend\", \"productArea\": null"));
+  CHECK_FALSE(ev.product_area.has_value());
+  ev = parse_ok(test::seed_with("\"DownloadFormatsSetting\": [],",
+                                "\"DownloadFormatsSetting\": [\"a\", \"b\"], "
+                                "\"DownloadFormatsSetting\": [\"c\"],"));
+  CHECK(ev.data.livesend_session_summary.link.download_formats_setting ==
+        std::vector<std::string>{"c"});
+}
+
+TEST_CASE("rule 4: int is strict", "[rules][int]") {
+  CHECK(parse_ok(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": 1e2,"))
+            .data.total_content == 100);
+  CHECK(parse_ok(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": 3.0,"))
+            .data.total_content == 3);
+  CHECK(parse_ok(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": -0,"))
+            .data.total_content == 0);
+  CHECK(parse_ok(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": 250e-1,"))
+            .data.total_content == 25);
+  CHECK(parse_ok(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": 9223372036854775807,"))
+            .data.total_content == INT64_MAX);
+  CHECK(parse_ok(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": -9223372036854775808,"))
+            .data.total_content == INT64_MIN);
+
+  parse_error(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": 1.5,"),
+              error_code::out_of_range, "data.TotalContent");
+  parse_error(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": 15e-1,"),
+              error_code::out_of_range, "data.TotalContent");
+  parse_error(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": \"1\","),
+              error_code::wrong_type, "data.TotalContent");
+  parse_error(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": true,"),
+              error_code::wrong_type, "data.TotalContent");
+  parse_error(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": null,"),
+              error_code::null_field, "data.TotalContent");
+  parse_error(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": 9223372036854775808,"),
+              error_code::out_of_range, "data.TotalContent");
+  parse_error(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": -9223372036854775809,"),
+              error_code::out_of_range, "data.TotalContent");
+  parse_error(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": 1e19,"),
+              error_code::out_of_range, "data.TotalContent");
+  const auto err =
+      parse_error(test::seed_with("\"PageIndex\": 1,", "\"PageIndex\": [1],"),
+                  error_code::wrong_type, "data.ContentSessions[0].Pages[0].PageIndex");
+  CHECK(err.message() == "expected an integer, found an array");
+  CHECK(err.offset() == test::seed().find("\"PageIndex\": 1") + 13);
+  // int? (Content.TotalPages) is as strict, and null there is fine.
+  parse_error(test::seed_with("\"TotalPages\": 0,\n            \"Type\"",
+                              "\"TotalPages\": 0.5,\n            \"Type\""),
+              error_code::out_of_range, "data.LivesendSessionSummary.Link.Content[0].TotalPages");
+  CHECK_FALSE(parse_ok(test::seed_with("\"TotalPages\": 0,\n            \"Type\"",
+                                       "\"TotalPages\": null,\n            \"Type\""))
+                  .data.livesend_session_summary.link.content[0]
+                  .total_pages.has_value());
+}
+
+TEST_CASE("rule 4: num takes any number, bool only true and false", "[rules][num][bool]") {
+  auto ev = parse_ok(test::seed_with("15.2316", "15"));
+  CHECK(ev.data.client_details.geolocation_latitude == 15.0);
+  ev = parse_ok(test::seed_with("15.2316", "-1.5e-3"));
+  CHECK(ev.data.client_details.geolocation_latitude == -0.0015);
+  parse_error(test::seed_with("15.2316", "\"15.2316\""), error_code::wrong_type,
+              "data.ClientDetails.GeolocationLatitude");
+  parse_error(test::seed_with("15.2316", "null"), error_code::null_field,
+              "data.ClientDetails.GeolocationLatitude");
+  parse_error(test::seed_with("15.2316", "1e400"), error_code::out_of_range,
+              "data.ClientDetails.GeolocationLatitude");
+
+  parse_error(test::seed_with("\"IsLive\": true", "\"IsLive\": \"true\""), error_code::wrong_type,
+              "data.LivesendSessionSummary.Link.IsLive");
+  parse_error(test::seed_with("\"IsLive\": true", "\"IsLive\": 1"), error_code::wrong_type,
+              "data.LivesendSessionSummary.Link.IsLive");
+  parse_error(test::seed_with("\"WasViewed\": false", "\"WasViewed\": null"),
+              error_code::null_field, "data.ContentSessions[0].WasViewed");
+}
+
+TEST_CASE("strings: wrong types, escapes and non-ASCII text", "[rules][str]") {
+  parse_error(test::seed_with("\"tenantName\": \"demo\"", "\"tenantName\": 5"),
+              error_code::wrong_type, "tenantName");
+  parse_error(test::seed_with("\"City\": \"Charlotte\"", "\"City\": {}"), error_code::wrong_type,
+              "data.ClientDetails.City");
+  parse_error(test::seed_with("\"ADP GlobalView Payroll\"", "null"), error_code::null_field,
+              "data.LivesendSessionSummary.Link.Content[0].ContentProfilePath[0]");
+  auto ev =
+      parse_ok(test::seed_with("\"tenantName\": \"demo\"",
+                               R"("tenantName": "d\u00e9mo \"q\" \\ \/ \t\n 日本 \ud83d\ude00")"));
+  CHECK(ev.tenant_name == "d\xc3\xa9mo \"q\" \\ / \t\n \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80");
+  ev = parse_ok(test::seed_with("\"City\": \"Charlotte\"", "\"City\": \"Zürich\""));
+  CHECK(ev.data.client_details.city == "Z\xc3\xbcrich");
+  parse_error(test::seed_with("\"City\": \"Charlotte\"", "\"City\": \"a\\qb\""),
+              error_code::syntax_error, "");
+  parse_error(test::seed_with("\"City\": \"Charlotte\"", "\"City\": \"\\ud800\""),
+              error_code::syntax_error, "");
+}
+
+TEST_CASE("required and optional fields", "[rules][required]") {
+  auto err = parse_error(test::seed_with("\"City\": \"Charlotte\",", ""), error_code::missing_field,
+                         "data.ClientDetails.City");
+  CHECK(err.message() == "required field is missing");
+  CHECK(err.offset() == test::seed().find("\"ClientDetails\": {") + 17);  // at the object
+  parse_error(test::seed_with("\"application\": \"Web\",", ""), error_code::missing_field,
+              "application");
+  parse_error(test::seed_with("\"UserType\": \"Buyer\",", ""), error_code::missing_field,
+              "data.Participants[0].UserType");
+  parse_error(test::seed_with("\"Tags\": [],", "\"Tags\": null,"), error_code::null_field,
+              "data.LivesendSessionSummary.Link.Tags");
+  parse_error(test::seed_with("\"Context\": [],", ""), error_code::missing_field,
+              "data.Participants[0].Context");
+  parse_error(test::seed_with("\"Participants\": [", "\"Participants\": [1, "),
+              error_code::wrong_type, "data.Participants[0]");
+  parse_error(
+      test::seed_with("\"ContentSessions\": [", "\"ContentSessions\": {\"a\": 1}, \"X\": ["),
+      error_code::wrong_type, "data.ContentSessions");
+
+  // Optional fields: null and absent both mean no value.
+  auto ev = parse_ok(test::seed_with("\"productArea\": \"Livesend\"", "\"productArea\": null"));
+  CHECK_FALSE(ev.product_area.has_value());
+  ev = parse_ok(test::seed_with(",\n  \"productArea\": \"Livesend\"", ""));
+  CHECK_FALSE(ev.product_area.has_value());
+  // Content: every field optional, even an empty object reads.
+  ev = parse_ok(test::seed_with("\"Content\": {\n          \"Id\": null,",
+                                "\"Content\": {\"Zz\": 1}, \"Ignored\": {\"Id\": null,"));
+  CHECK_FALSE(ev.data.content_sessions[0].content.name.has_value());
+  CHECK_FALSE(ev.data.content_sessions[0].content.library_content.has_value());
+}
+
+TEST_CASE("version: the two accepted values, anything else named", "[rules][version]") {
+  auto ev = parse_ok(test::seed_with("\"livesend-session-summary-v3\"",
+                                     "\"livesend-session-summary-enriched-v3\""));
+  CHECK(ev.version == livesend::version_enriched_v3);
+  auto err =
+      parse_error(test::seed_with("\"livesend-session-summary-v3\"", "\"livesend-summary-v2\""),
+                  error_code::unsupported_version, "version");
+  CHECK(err.message().find("\"livesend-summary-v2\"") != std::string::npos);
+  parse_error(test::seed_with("\"livesend-session-summary-v3\"", "\"LIVESEND-SESSION-SUMMARY-V3\""),
+              error_code::unsupported_version, "version");
+  parse_error(test::seed_with("\"livesend-session-summary-v3\"", "3"), error_code::wrong_type,
+              "version");
+}
+
+TEST_CASE("timestamps in fields: every form, the sentinel, errors with paths", "[rules][ts]") {
+  const auto at = [](std::string_view text) { return *livesend::parse_timestamp(text); };
+  struct form {
+    const char* text;
+    const char* canonical;
+  };
+  for (const form& f : {form{"2024-07-14T13:47:38Z", "2024-07-14T13:47:38Z"},
+                        form{"2024-07-14T13:47:38", "2024-07-14T13:47:38Z"},
+                        form{"2024-07-14T15:47:38+02:00", "2024-07-14T13:47:38Z"},
+                        form{"2024-07-14T08:47:38.5-05:00", "2024-07-14T13:47:38.500000Z"},
+                        form{"2024-07-11T01:29:58.8985937Z", "2024-07-11T01:29:58.898593Z"},
+                        form{"07/14/2024 14:03:45", "2024-07-14T14:03:45Z"},
+                        form{"7/14/2024 2:03:45 PM", "2024-07-14T14:03:45Z"},
+                        form{"7/4/2024 12:03:45 AM", "2024-07-04T00:03:45Z"}}) {
+    INFO(f.text);
+    const auto ev =
+        parse_ok(test::seed_with("\"07/14/2024 14:03:45\"", std::string("\"") + f.text + "\""));
+    CHECK(ev.data.session_ended_at == at(f.canonical));
+    CHECK(ev.data.session_ended_at.to_string() == f.canonical);
+  }
+  // The sentinel in a required field is unset; in an optional one it is no value.
+  for (const char* sentinel : {"0001-01-01T00:00:00", "0001-01-01T00:00:00Z",
+                               "0001-01-01T00:00:00+00:00", "0001-01-01T00:00:00.0000000Z"}) {
+    INFO(sentinel);
+    const std::string quoted = std::string("\"") + sentinel + "\"";
+    auto ev = parse_ok(test::seed_with("\"07/14/2024 14:03:45\"", quoted));
+    CHECK(ev.data.session_ended_at.is_unset());
+    ev = parse_ok(test::seed_with("\"StartedAt\": null", "\"StartedAt\": " + quoted));
+    CHECK_FALSE(ev.data.content_sessions[0].pages[0].started_at.has_value());
+  }
+  auto ev =
+      parse_ok(test::seed_with("\"StartedAt\": null", "\"StartedAt\": \"2024-07-14T13:50:00Z\""));
+  CHECK(ev.data.content_sessions[0].pages[0].started_at == at("2024-07-14T13:50:00Z"));
+
+  for (const char* bad : {"2024-02-30T00:00:00Z", "2024-07-14T24:00:00Z", "2024-07-14 13:47:38Z",
+                          "13/14/2024 14:03:45", "7/14/2024 13:03:45 PM", "yesterday", ""}) {
+    INFO(bad);
+    const auto err =
+        parse_error(test::seed_with("\"07/14/2024 14:03:45\"", std::string("\"") + bad + "\""),
+                    error_code::invalid_timestamp, "data.SessionEndedAt");
+    CHECK(err.message().find(std::string("\"") + bad) != std::string::npos);
+    CHECK(err.offset() == test::seed().find("\"07/14/2024 14:03:45\""));
+  }
+  parse_error(test::seed_with("\"EndedAt\": null", "\"EndedAt\": \"2024-13-01T00:00:00Z\""),
+              error_code::invalid_timestamp, "data.ContentSessions[0].Pages[0].EndedAt");
+  parse_error(test::seed_with("\"EndedAt\": null", "\"EndedAt\": 1720964858"),
+              error_code::wrong_type, "data.ContentSessions[0].Pages[0].EndedAt");
+  parse_error(test::seed_with("\"07/14/2024 14:03:45\"", "null"), error_code::null_field,
+              "data.SessionEndedAt");
+  livesend::parse_options lenient;
+  lenient.null_timestamp_is_unset = true;
+  CHECK(parse_ok(test::seed_with("\"07/14/2024 14:03:45\"", "null"), lenient)
+            .data.session_ended_at.is_unset());
+}
+
+TEST_CASE("rule 5: malformed JSON is located by offset and line", "[rules][syntax]") {
+  auto err = parse_error("{\"a\" 1}", error_code::syntax_error, "");
+  CHECK(err.offset() == 5);
+  CHECK(err.line() == 1);
+  err = parse_error(test::seed_with("\"City\": \"Charlotte\",", "\"City\" \"Charlotte\","),
+                    error_code::syntax_error, "");
+  CHECK(err.offset() == test::seed().find("\"City\"") + 7);
+  CHECK(err.line() == 15);
+  err = parse_error(test::seed().substr(0, 1000), error_code::syntax_error, "");
+  CHECK(err.offset() == 1000);
+  parse_error("{\"application\": \"Web\",}", error_code::syntax_error, "");
+  parse_error("{", error_code::syntax_error, "");
+  parse_error("{\"a\":[}", error_code::syntax_error, "");
+  parse_error(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": 01,"),
+              error_code::syntax_error, "");
+  parse_error(test::seed_with("\"IsLive\": true", "\"IsLive\": tru"), error_code::syntax_error, "");
+}
+
+TEST_CASE("rule 5: invalid UTF-8 is an error at its offset", "[rules][utf8]") {
+  const std::string bad = test::seed_with("\"Charlotte\"",
+                                          "\"Char\xff"
+                                          "lotte\"");
+  const auto err = parse_error(bad, error_code::invalid_utf8, "");
+  CHECK(err.offset() == test::seed().find("Charlotte") + 4);
+  parse_error(test::seed_with("\"Charlotte\"", "\"Char\xc0\x80\""), error_code::invalid_utf8, "");
+  parse_error(test::seed_with("\"Charlotte\"", "\"\xed\xa0\x80\""), error_code::invalid_utf8, "");
+}
+
+TEST_CASE("rule 5: the top level must be one object", "[rules][top]") {
+  for (const char* not_object : {"[]", "\"event\"", "1", "null", "true", "  [1, 2]  "}) {
+    INFO(not_object);
+    parse_error(not_object, error_code::not_an_object, "");
+  }
+  parse_error("", error_code::empty_input, "");
+  parse_error(" \n\t ", error_code::empty_input, "");
+  const std::string seed_min = test::minified(test::seed());
+  auto err = parse_error(seed_min + " x", error_code::trailing_content, "");
+  CHECK(err.offset() == seed_min.size() + 1);
+  err = parse_error(seed_min + seed_min, error_code::trailing_content, "");
+  CHECK(err.offset() == seed_min.size());
+  parse_error(seed_min + "}", error_code::trailing_content, "");
+  CHECK(parse_ok(seed_min + " \n\r\t") == seed_event());
+}
+
+TEST_CASE("rule 5: very deep nesting is an error, never a crash", "[rules][depth]") {
+  const std::string deep = std::string(2000, '[') + std::string(2000, ']');
+  auto err = parse_error(test::seed_with("\"Tags\": [],", "\"Tags\": " + deep + ","),
+                         error_code::depth_exceeded, "data.LivesendSessionSummary.Link.Tags");
+  CHECK(err.message().find("64") != std::string::npos);
+  parse_error(test::seed_with("\"application\": \"Web\",", "\"Deep\": " + deep + ","),
+              error_code::depth_exceeded, "Deep");
+  // A million unclosed brackets: too deep long before the end.
+  parse_error(test::seed_with("\"Tags\": [],", "\"Tags\": " + std::string(1000000, '[') + ","),
+              error_code::depth_exceeded, "");
+  // Within the bound: kept.
+  livesend::parse_options roomy;
+  roomy.max_raw_depth = 3000;
+  const auto ev = parse_ok(test::seed_with("\"Tags\": [],", "\"Tags\": " + deep + ","), roomy);
+  CHECK(ev.data.livesend_session_summary.link.tags.json == deep);
+}
+
+TEST_CASE("raw values keep their JSON text, and bad text inside them is an error", "[rules][raw]") {
+  auto ev =
+      parse_ok(test::seed_with("\"Tags\": [],", "\"Tags\": [ \"a b\" , {\"c\": [1, null]} ],"));
+  CHECK(ev.data.livesend_session_summary.link.tags.json == "[ \"a b\" , {\"c\": [1, null]} ]");
+  ev = parse_ok(test::seed_with("\"Recipients\": null", "\"Recipients\": \"all\""));
+  REQUIRE(ev.data.recipients.has_value());
+  CHECK(ev.data.recipients->json == "\"all\"");
+  ev = parse_ok(test::seed_with("\"Links\": null", "\"Links\": -1.5e3"));
+  CHECK(ev.data.links->json == "-1.5e3");
+  ev = parse_ok(test::seed_with("\"TrackingParameters\": null", "\"TrackingParameters\": {}"));
+  CHECK(ev.data.livesend_session_summary.tracking_parameters->json == "{}");
+  parse_error(test::seed_with("\"Tags\": [],", "\"Tags\": [1 2],"), error_code::syntax_error, "");
+  parse_error(test::seed_with("\"Links\": null", "\"Links\": {\"a\" 1}"), error_code::syntax_error,
+              "");
+  parse_error(test::seed_with("\"Links\": null", "\"Links\": nul"), error_code::syntax_error, "");
+}
