@@ -98,10 +98,16 @@ TEST_CASE("rule 2: unknown keys are skipped, and reported on request", "[rules][
   livesend::parser parser(options);
   livesend::event ev;
   REQUIRE(parser.parse(json, ev).ok());
-  CHECK(parser.unknown_keys() == std::vector<std::string>{"Extra", "data.ClientDetails.Timezone",
-                                                          "data.LivesendSessionSummary.Link.Owner",
-                                                          "data.ContentSessions[0].Pages[0].Zoom",
-                                                          "data.Participants[0].Nested"});
+  std::vector<std::string> paths;
+  for (const livesend::unknown_key& k : parser.unknown_keys()) paths.push_back(k.path);
+  CHECK(paths == std::vector<std::string>{"Extra", "data.ClientDetails.Timezone",
+                                          "data.LivesendSessionSummary.Link.Owner",
+                                          "data.ContentSessions[0].Pages[0].Zoom",
+                                          "data.Participants[0].Nested"});
+  // Each with the place of its key.
+  const livesend::unknown_key& timezone = parser.unknown_keys()[1];
+  CHECK(timezone.offset == json.find("\"Timezone\""));
+  CHECK(timezone.line == 13);
   // The list is of the last parse only.
   REQUIRE(parser.parse(test::seed(), ev).ok());
   CHECK(parser.unknown_keys().empty());

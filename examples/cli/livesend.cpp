@@ -321,10 +321,9 @@ class runner {
   void on_record(std::string_view name, const livesend::stream_record& record,
                  const livesend::error& err, const livesend::event_view& ev) {
     if (opts_.parse.report_unknown_keys) {
-      // The parser gives the paths of unknown keys, not their places: they are reported at the
-      // line where their record starts.
-      for (const std::string& path : parser_.unknown_keys()) {
-        report("{}:{}: {}: unknown key\n", name, record.line, path);
+      // The parser places unknown keys within the record; the record starts at record.line.
+      for (const livesend::unknown_key& key : parser_.unknown_keys()) {
+        report("{}:{}: {}: unknown key\n", name, record.line + key.line - 1, key.path);
       }
     }
     if (err) {

@@ -43,6 +43,13 @@ struct parse_options {
   bool null_timestamp_is_unset = false;
 };
 
+/// An unknown key met by a parse (see `parse_options::report_unknown_keys`).
+struct unknown_key {
+  std::string path;        ///< e.g. `data.ClientDetails.Timezone`, the key spelled as in the input
+  std::size_t offset = 0;  ///< byte offset of the key's opening quote in the input
+  std::size_t line = 1;    ///< 1-based line of that offset
+};
+
 namespace detail {
 
 namespace od = simdjson::ondemand;
@@ -159,7 +166,7 @@ struct is_event<basic_event<S>> : std::true_type {};
 class reader {
  public:
   reader(std::string_view input, const parse_options& options,
-         std::vector<std::string>* unknown) noexcept
+         std::vector<unknown_key>* unknown) noexcept
       : input_(input), options_(options), unknown_(unknown) {}
 
   error take_error() { return std::move(error_); }
@@ -330,7 +337,7 @@ class reader {
         if (!key_text(f, key)) return false;
         index = find_key<T>(key);
         if (index == n) {
-          if (!skip_unknown(f.value(), key)) return false;
+          if (!skip_unknown(f.value(), key, f.key().raw() - 1)) return false;
           continue;
         }
       }
@@ -418,9 +425,12 @@ class reader {
   }
 
   /// Unknown keys are skipped, but their values must still be valid JSON within the depth bound.
-  bool skip_unknown(od::value& v, std::string_view key) {
+  bool skip_unknown(od::value& v, std::string_view key, const char* at) {
     push_key(key);
-    if (unknown_ != nullptr) unknown_->push_back(render_path());
+    if (unknown_ != nullptr) {
+      const auto offset = static_cast<std::size_t>(at - input_.data());
+      unknown_->push_back(unknown_key{render_path(), offset, line_of(input_, offset)});
+    }
     std::string_view ignored;
     const bool ok = read_raw_text(v, ignored);
     pop();
@@ -583,7 +593,7 @@ class reader {
 
   std::string_view input_;
   const parse_options& options_;
-  std::vector<std::string>* unknown_;
+  std::vector<unknown_key>* unknown_;
   std::array<segment, 24> path_{};
   std::size_t path_depth_ = 0;
   bool syntax_checked_ = false;
@@ -654,7 +664,7 @@ class parser {
 
   /// The paths of the unknown keys met by the last parse (`report_unknown_keys` only), e.g.
   /// `data.ClientDetails.Timezone`, spelled as in the input.
-  const std::vector<std::string>& unknown_keys() const noexcept { return unknown_keys_; }
+  const std::vector<unknown_key>& unknown_keys() const noexcept { return unknown_keys_; }
 
   const parse_options& options() const noexcept { return options_; }
 
@@ -675,7 +685,7 @@ class parser {
   simdjson::ondemand::parser ondemand_;
   std::unique_ptr<char[]> copy_;
   std::size_t copy_capacity_ = 0;
-  std::vector<std::string> unknown_keys_;
+  std::vector<unknown_key> unknown_keys_;
 };
 
 /// One-shot parse into a new owning event. For many events, keep a `parser` instead.
