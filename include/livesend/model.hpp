@@ -421,6 +421,11 @@ constexpr std::array<std::string_view, sizeof...(I)> keys_of(std::index_sequence
 template <class T>
 inline constexpr auto keys = keys_of<T>(std::make_index_sequence<field_count<T>>{});
 
+template <class T, std::size_t... I>
+constexpr bool keys_shorter_than(std::size_t limit, std::index_sequence<I...>) noexcept {
+  return ((std::get<I>(schema<T>::fields).key.size() < limit) && ...);
+}
+
 /// Bit I is set when member I is required (not std::optional).
 template <class T, std::size_t... I>
 constexpr std::uint64_t required_mask_of(std::index_sequence<I...>) noexcept {
