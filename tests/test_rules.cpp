@@ -113,6 +113,18 @@ TEST_CASE("rule 2: unknown keys are skipped, and reported on request", "[rules][
   CHECK(parser.unknown_keys().empty());
 }
 
+TEST_CASE("rule 2: unknown keys after every known one, and objects of unknown keys only",
+          "[rules][unknown]") {
+  // After the last key of the table (the in-order path is done) and at the end of an object.
+  std::string json =
+      test::seed_with("\"productArea\": \"Livesend\"",
+                      "\"productArea\": \"Livesend\", \"Zz\": {\"a\": [1]}, \"Zy\": 2");
+  json = test::replace_once(json, "\"LandingPageDurationSeconds\": 0",
+                            "\"LandingPageDurationSeconds\": 0, \"Tail\": []");
+  CHECK(parse_ok(json) == seed_event());
+  CHECK(parse_ok(test::minified(json)) == seed_event());
+}
+
 TEST_CASE("rule 2: an unknown key's value must still be valid JSON", "[rules][unknown]") {
   const auto err = parse_error(
       test::seed_with("\"application\": \"Web\",", "\"application\": \"Web\", \"X\": [1,,2],"),
