@@ -125,6 +125,21 @@ TEST_CASE("rule 2: unknown keys after every known one, and objects of unknown ke
   CHECK(parse_ok(test::minified(json)) == seed_event());
 }
 
+TEST_CASE("regressions found by the fuzzers and the differential test", "[rules][regression]") {
+  // A string value followed by ':' in an unknown key must not pass for a key (simdjson skips
+  // an unconsumed string that way).
+  const std::string seed_min = test::minified(test::seed());
+  const std::string bad = seed_min.substr(0, seed_min.size() - 1) + ",\"zz\":\"a\":1}}";
+  parse_error(bad, error_code::syntax_error, "");
+  // Integers written with more than 32 digits, zeros only past them.
+  CHECK(parse_ok(test::seed_with("\"TotalContent\": 1,",
+                                 "\"TotalContent\": 1.0000000000000000000000000000000000000000,"))
+            .data.total_content == 1);
+  CHECK(parse_ok(test::seed_with("\"TotalContent\": 1,",
+                                 "\"TotalContent\": 100000000000000000000000000000000000e-35,"))
+            .data.total_content == 1);
+}
+
 TEST_CASE("rule 2: an unknown key's value must still be valid JSON", "[rules][unknown]") {
   const auto err = parse_error(
       test::seed_with("\"application\": \"Web\",", "\"application\": \"Web\", \"X\": [1,,2],"),

@@ -113,9 +113,10 @@ inline integral_status exact_integer(std::string_view text, std::int64_t& out) n
       return true;
     }
     if (count == sizeof digits) {
-      // Too many significant digits for int64 unless the rest are zeros of a fraction.
-      if (c != '0' || !fractional) return false;
-      --scale;
+      // Past 32 significant digits only zeros can still give an int64: a zero of the integer
+      // part multiplies by ten, a zero of the fraction changes nothing.
+      if (c != '0') return false;
+      if (!fractional) ++scale;
       return true;
     }
     digits[count++] = c;
@@ -556,6 +557,14 @@ class reader {
         od::object obj;
         if (auto e = v.get_object().get(obj)) return fail_syntax(e, location(v));
         if (auto e = obj.raw_json().get(text)) return fail_syntax(e, nullptr);
+        break;
+      }
+      case od::json_type::string: {
+        // Consumed, not only looked at: simdjson skips an unconsumed string followed by ':' as
+        // if it were a key, so `"k": "v": 1}}` would pass for an object that closed.
+        text = v.raw_json_token();
+        od::raw_json_string ignored;
+        if (auto e = v.get_raw_json_string().get(ignored)) return fail_syntax(e, location(v));
         break;
       }
       default:
