@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -236,11 +237,24 @@ class reader {
   }
 
   LIVESEND_NOINLINE bool read(od::value& v, double& out) {
+    const std::string_view text = trim_json_space(v.raw_json_token());
     if (auto e = v.get_double().get(out)) {
       if (e == simdjson::NUMBER_ERROR && !has_syntax_error()) {
         return fail(error_code::out_of_range, location(v), "number does not fit a double");
       }
       return fail_get(v, e, "a number");
+    }
+    // simdjson < 3.6.3 misreads 0.x with 20 or more fraction digits (simdjson#2093): re-read
+    // such numbers exactly. Rare in practice, so the common path pays one compare.
+    const std::size_t sign = !text.empty() && text[0] == '-' ? 1 : 0;
+    if (text.size() > sign + 21 && text[sign] == '0') {
+      double exact = 0;
+      const auto r = std::from_chars(text.data(), text.data() + text.size(), exact);
+      if (r.ec == std::errc()) {
+        out = exact;
+      } else if (r.ec == std::errc::result_out_of_range) {
+        out = sign != 0 ? -0.0 : 0.0;  // 0.x underflowing: simdjson accepted it, so it is tiny
+      }
     }
     return true;
   }
