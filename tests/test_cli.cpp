@@ -398,3 +398,96 @@ TEST_CASE("--unknown-keys warns and does not fail", "[cli]") {
     CHECK(r.err.empty());
   }
 }
+
+TEST_CASE("--redact masks personal data", "[cli][redact]") {
+  // The fixtures hold no real address: put some in, with sed, on the way in.
+  const std::string with_pii =
+      "sed -e 's/\"IpAddress\": \"\"/\"IpAddress\": \"198.51.100.23\"/' "
+      "-e 's/\"Email\": \"[^\"]*\"/\"Email\": \"jane.doe@example.com\"/' "
+      "-e 's/\"Email\": null/\"Email\": \"j.d@example.org\"/' "
+      "-e 's/\"Recipients\": null/\"Recipients\": [\"bob@example.net\", {\"to\": "
+      "\"x@y.io\"}, \"no address\"]/' " +
+      seed;
+
+  SECTION("summary: the viewer's address keeps its first letter and domain") {
+    const run_result plain = run_shell(with_pii + " | \"$LIVESEND\" summary");
+    REQUIRE(plain.status == 0);
+    CHECK(plain.out.find("  viewer     jane.doe@example.com (Buyer, Seismic)\n") !=
+          std::string::npos);
+    const run_result r = run_shell(with_pii + " | \"$LIVESEND\" summary --redact");
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+    const std::vector<std::string> lines = lines_of(r.out);
+    const std::vector<std::string> plain_lines = lines_of(plain.out);
+    REQUIRE(lines.size() == plain_lines.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (starts_with(lines[i], "  viewer ")) {
+        CHECK(lines[i] == "  viewer     j***@example.com (Buyer, Seismic)");
+      } else if (starts_with(lines[i], "  place ")) {
+        CHECK(lines[i] == "  place      Charlotte, North Carolina, United States (15.2, -10.8)");
+      } else {
+        CHECK(lines[i] == plain_lines[i]);  // the rest as without --redact
+      }
+    }
+    CHECK(r.out.find("jane.doe") == std::string::npos);
+  }
+  SECTION("summary: a value that is not an address is masked whole") {
+    const run_result r = cli("summary --redact " + seed);
+    CHECK(r.status == 0);
+    CHECK(r.out.find("  viewer     *** (Buyer, Seismic)\n") != std::string::npos);
+    CHECK(r.out.find("[email protected]") == std::string::npos);
+  }
+  SECTION("json: addresses, the IP address and the coordinates, still valid JSON") {
+    const run_result r = run_shell(with_pii + " | \"$LIVESEND\" json --redact");
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+    REQUIRE(lines_of(r.out).size() == 1);
+    CHECK(r.out.find("\"IpAddress\":\"198.51.*.*\"") != std::string::npos);
+    CHECK(r.out.find("\"Email\":\"j***@example.com\"") != std::string::npos);
+    CHECK(r.out.find("\"Email\":\"j***@example.org\"") != std::string::npos);
+    CHECK(r.out.find("\"Recipients\":[\"b***@example.net\",{\"to\":\"x***@y.io\"},"
+                     "\"no address\"]") != std::string::npos);
+    CHECK(r.out.find("\"GeolocationLatitude\":15.2,\"GeolocationLongitude\":-10.8") !=
+          std::string::npos);
+    for (const char* secret : {"jane.doe", "j.d@", "bob@", "\"x@", "100.23"}) {
+      INFO(secret);
+      CHECK(r.out.find(secret) == std::string::npos);
+    }
+    const run_result back = run_shell(with_pii +
+                                      " | \"$LIVESEND\" json --redact | "
+                                      "\"$LIVESEND\" validate --normalized");
+    CHECK(back.status == 0);
+    CHECK(back.out == "1 events, 1 valid, 0 invalid\n");
+  }
+  SECTION("json: IPv6 and other forms") {
+    const std::string v6 =
+        "sed -e 's/\"IpAddress\": \"\"/\"IpAddress\": \"2001:db8:85a3::8a2e:370:7334\"/' " + seed +
+        " | \"$LIVESEND\" json --redact";
+    CHECK(run_shell(v6).out.find("\"IpAddress\":\"2001:db8:*\"") != std::string::npos);
+    const std::string list =
+        "sed -e 's/\"IpAddress\": \"\"/\"IpAddress\": \"203.0.113.9, 10.0.0.1\"/' " + seed +
+        " | \"$LIVESEND\" json --redact";
+    CHECK(run_shell(list).out.find("\"IpAddress\":\"***\"") != std::string::npos);
+    // Empty stays empty: nothing to hide.
+    CHECK(cli("json --redact " + seed).out.find("\"IpAddress\":\"\"") != std::string::npos);
+  }
+  SECTION("without --redact nothing changes") {
+    const run_result r = run_shell(with_pii + " | \"$LIVESEND\" json");
+    CHECK(r.out.find("\"IpAddress\":\"198.51.100.23\"") != std::string::npos);
+    CHECK(r.out.find("jane.doe@example.com") != std::string::npos);
+  }
+  SECTION("validate prints no values: --redact is a usage error there") {
+    const run_result r = cli("validate --redact " + seed);
+    CHECK(r.status == 2);
+    CHECK(starts_with(r.err, "livesend: option not for validate"));
+  }
+  SECTION("errors do not repeat a wrong-typed address") {
+    const run_result r = run_shell(
+        "sed -e 's/\"Email\": \"[^\"]*\"/\"Email\": [\"jane.doe@example.com\"]/' "
+        "-e 's/\"IpAddress\": \"\"/\"IpAddress\": {\"v4\": \"198.51.100.23\"}/' " +
+        seed + " | \"$LIVESEND\" validate");
+    CHECK(r.status == 1);
+    CHECK(r.err == "-:18: data.ClientDetails.IpAddress: expected a string, found an object\n");
+  }
+  SECTION("help") { CHECK(cli("summary --help").out.find("--redact") != std::string::npos); }
+}

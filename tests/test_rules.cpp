@@ -400,6 +400,34 @@ TEST_CASE("rule 5: the top level must be one object", "[rules][top]") {
   CHECK(parse_ok(seed_min + " \n\r\t") == seed_event());
 }
 
+TEST_CASE("a UTF-8 byte order mark before the event is skipped, offsets count it", "[rules][bom]") {
+  // RFC 8259 lets a parser ignore a BOM; parse_stream skips one too, so both readers agree.
+  const std::string bom = "\xEF\xBB\xBF";
+  CHECK(parse_ok(bom + test::seed()) == seed_event());
+  CHECK(parse_ok(bom + "\n" + test::seed()) == seed_event());
+  // Errors and unknown keys are located in the input as given, BOM included.
+  const std::string bad = test::seed_with("\"City\": \"Charlotte\",", "\"City\" \"Charlotte\",");
+  auto err = parse_error(bom + bad, error_code::syntax_error, "");
+  CHECK(err.offset() == 3 + test::seed().find("\"City\"") + 7);
+  CHECK(err.line() == 15);
+  err = parse_error(bom + test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": \"1\","),
+                    error_code::wrong_type, "data.TotalContent");
+  CHECK(err.offset() == 3 + test::seed().find("\"TotalContent\"") + 16);
+  livesend::parse_options options;
+  options.report_unknown_keys = true;
+  livesend::parser parser(options);
+  livesend::event ev;
+  const std::string extra = bom + "{\"Extra\": 1}";
+  CHECK(parser.parse(extra, ev).code() == error_code::missing_field);
+  REQUIRE(parser.unknown_keys().size() == 1);
+  CHECK(parser.unknown_keys()[0].offset == 4);
+  // Only one, only at the start, and nothing after it is still nothing.
+  parse_error(bom + bom + test::seed(), error_code::syntax_error, "");
+  parse_error(" " + bom + test::seed(), error_code::syntax_error, "");
+  parse_error(bom, error_code::empty_input, "");
+  parse_error(bom + " \n", error_code::empty_input, "");
+}
+
 TEST_CASE("rule 5: very deep nesting is an error, never a crash", "[rules][depth]") {
   const std::string deep = std::string(2000, '[') + std::string(2000, ']');
   auto err = parse_error(test::seed_with("\"Tags\": [],", "\"Tags\": " + deep + ","),

@@ -1,7 +1,7 @@
 // examples/cli/livesend.cpp: the `livesend` command-line tool.
 //
-//   livesend summary  [--normalized] [--unknown-keys] [FILE...]   a readable report per event
-//   livesend json     [--normalized] [--unknown-keys] [FILE...]   normalized JSON, one per line
+//   livesend summary  [--normalized] [--unknown-keys] [--redact] [FILE...]   a readable report
+//   livesend json     [--normalized] [--unknown-keys] [--redact] [FILE...]   normalized JSON
 //   livesend validate [--normalized] [--unknown-keys] [FILE...]   errors, then a count
 //
 // Each FILE (standard input for `-` or when none is given) holds one JSON document, several
@@ -13,11 +13,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -68,6 +70,9 @@ constexpr std::string_view options_help =
     "options:\n"
     "  --normalized    read null timestamps as unset (to read `livesend json` output back)\n"
     "  --unknown-keys  warn on stderr about each key the contract does not know\n"
+    "  --redact        (summary, json) mask personal data: e-mail addresses keep their first\n"
+    "                  letter and domain (j***@example.com), IP addresses their network\n"
+    "                  (198.51.*.*, 2001:db8:*), coordinates one decimal (about 11 km)\n"
     "  -h, --help      print this help and exit\n"
     "  --version       print the version and exit\n";
 
@@ -101,6 +106,7 @@ struct options {
   const command_info* cmd = nullptr;
   bool help = false;
   bool version = false;
+  bool redact = false;
   livesend::parse_options parse;
   std::vector<const char*> files;
 };
@@ -123,6 +129,8 @@ std::optional<int> read_arguments(int argc, char** argv, options& opts) {
         opts.parse.null_timestamp_is_unset = true;
       } else if (arg == "--unknown-keys") {
         opts.parse.report_unknown_keys = true;
+      } else if (arg == "--redact") {
+        opts.redact = true;
       } else {
         return usage_error("unknown option", arg);
       }
@@ -151,6 +159,9 @@ std::optional<int> read_arguments(int argc, char** argv, options& opts) {
     fmt::print(stderr, "livesend: no command\n");
     print_top_help(stderr);
     return exit_usage;
+  }
+  if (opts.redact && opts.cmd->cmd == command::validate) {
+    return usage_error("option not for validate (it prints no values)", "--redact");
   }
   if (opts.files.empty()) opts.files.push_back("-");
   return std::nullopt;
@@ -227,8 +238,154 @@ livesend::timestamp or_unset(const std::optional<livesend::timestamp>& t) noexce
   return t.value_or(livesend::timestamp::unset());
 }
 
-/// The report of one event; every line ends with a newline.
-void write_summary(fmt::memory_buffer& out, const livesend::event_view& ev) {
+// ---- Redaction (--redact) --------------------------------------------------------------------
+// What identifies a person in an event: the viewers' e-mail addresses (Participants[].Email,
+// data.Email, and any address inside the raw values, e.g. Recipients), the viewer's IP address
+// (ClientDetails.IpAddress) and the precise coordinates (GeolocationLatitude/Longitude, to
+// about 11 m). Masked, each keeps what is useful in aggregate and does not single out a person:
+// the domain of an address, the network of an IP address, the region of a place. The masks
+// write into reused strings, so the steady path still allocates nothing.
+
+constexpr std::string_view mask = "***";
+
+bool is_ascii_alnum(char c) noexcept {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/// `jane.doe@example.com` -> `j***@example.com`; text that is not an address -> `***`; an empty
+/// text stays empty.
+void mask_email(std::string_view email, std::string& out) {
+  out.clear();
+  if (email.empty()) return;
+  const std::size_t at = email.rfind('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == email.size()) {
+    out = mask;
+    return;
+  }
+  if (is_ascii_alnum(email[0])) out += email[0];
+  out += mask;
+  out += email.substr(at);
+}
+
+/// `198.51.100.23` -> `198.51.*.*`; `2001:db8::1` -> `2001:db8:*`; anything else -> `***`; an
+/// empty text stays empty.
+void mask_ip(std::string_view ip, std::string& out) {
+  out.clear();
+  if (ip.empty()) return;
+  std::size_t dots = 0;
+  std::size_t second_dot = 0;
+  bool v4 = true;
+  for (std::size_t i = 0; i < ip.size(); ++i) {
+    if (ip[i] == '.') {
+      if (++dots == 2) second_dot = i;
+    } else if (ip[i] < '0' || ip[i] > '9') {
+      v4 = false;
+    }
+  }
+  if (v4 && dots == 3) {
+    out.append(ip.substr(0, second_dot));
+    out += ".*.*";
+    return;
+  }
+  const std::size_t first_colon = ip.find(':');
+  const std::size_t second_colon =
+      first_colon == std::string_view::npos ? first_colon : ip.find(':', first_colon + 1);
+  bool hex = true;
+  for (const char c : ip) hex = hex && (is_ascii_alnum(c) || c == ':' || c == '.');
+  if (hex && second_colon != std::string_view::npos && first_colon > 0 &&
+      second_colon > first_colon + 1) {
+    out.append(ip.substr(0, second_colon));
+    out += ":*";
+    return;
+  }
+  out = mask;
+}
+
+/// A coordinate to one decimal: a region, not a house.
+double coarse(double degrees) noexcept { return std::round(degrees * 10) / 10; }
+
+/// `json` (a raw value, valid JSON) with every string that holds an '@' masked as an e-mail
+/// address (its text between the quotes, escapes and all, stands for the address).
+void mask_emails_in_raw(std::string_view json, std::string& out, std::string& scratch) {
+  out.clear();
+  std::size_t i = 0;
+  while (i < json.size()) {
+    if (json[i] != '"') {
+      out += json[i++];
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < json.size() && json[end] != '"') end += json[end] == '\\' ? 2 : 1;
+    const std::string_view text = json.substr(i + 1, end - i - 1);
+    out += '"';
+    if (text.find("\\u0040") != std::string_view::npos) {
+      out.append(mask);  // an '@' written as an escape: no telling the parts apart
+    } else if (text.find('@') == std::string_view::npos) {
+      out.append(text);
+    } else {
+      // An escape in the domain would be cut in half by a mask: then all of it goes.
+      mask_email(text, scratch);
+      if (scratch.find('\\') == std::string::npos) {
+        out.append(scratch);
+      } else {
+        out.append(mask);
+      }
+    }
+    out += '"';
+    i = end + 1;
+  }
+}
+
+/// The event as --redact prints it: a reused owning copy with the personal data masked.
+class redactor {
+ public:
+  const livesend::event& redact(const livesend::event_view& ev) {
+    livesend::assign(event_, ev);
+    livesend::data& d = event_.data;
+    if (d.email) email(*d.email);
+    for (livesend::participant& p : d.participants) {
+      email(p.email);
+      raw(p.context);
+    }
+    mask_ip(d.client_details.ip_address, scratch_);
+    d.client_details.ip_address.swap(scratch_);
+    d.client_details.geolocation_latitude = coarse(d.client_details.geolocation_latitude);
+    d.client_details.geolocation_longitude = coarse(d.client_details.geolocation_longitude);
+    raw(d.recipients);
+    raw(d.links);
+    livesend::session_summary& summary = d.livesend_session_summary;
+    raw(summary.tracking_parameters);
+    raw(summary.link.tags);
+    raw(summary.link.download_formats);
+    for (livesend::content& c : summary.link.content) raw(c.pages);
+    for (livesend::content_session& s : d.content_sessions) {
+      raw(s.content.pages);
+      raw(s.download_formats);
+    }
+    return event_;
+  }
+
+ private:
+  void email(std::string& text) {
+    mask_email(text, scratch_);
+    text.swap(scratch_);
+  }
+  void raw(livesend::raw_json& value) {
+    mask_emails_in_raw(value.json, scratch_, raw_scratch_);
+    value.json.swap(scratch_);
+  }
+  void raw(std::optional<livesend::raw_json>& value) {
+    if (value) raw(*value);
+  }
+
+  livesend::event event_;
+  std::string scratch_;
+  std::string raw_scratch_;
+};
+
+/// The report of one event; every line ends with a newline. With `redact`, as --redact says.
+void write_summary(fmt::memory_buffer& out, const livesend::event_view& ev, bool redact,
+                   std::string& scratch) {
   const livesend::data_view& d = ev.data;
   auto it = fmt::appender(out);
   it = fmt::format_to(it, "Event {} ({})\n", ev.id, ev.version);
@@ -238,7 +395,12 @@ void write_summary(fmt::memory_buffer& out, const livesend::event_view& ev) {
                       d.session_started_at, d.session_ended_at, d.total_duration_seconds,
                       d.landing_page_duration_seconds);
   for (const livesend::participant_view& p : d.participants) {
-    it = fmt::format_to(it, "  viewer     {} ({}, {})\n", or_dash(p.email), or_dash(p.user_type),
+    std::string_view email = p.email;
+    if (redact) {
+      mask_email(p.email, scratch);
+      email = scratch;
+    }
+    it = fmt::format_to(it, "  viewer     {} ({}, {})\n", or_dash(email), or_dash(p.user_type),
                         or_dash(p.user_login_type));
   }
   if (d.participants.empty()) it = fmt::format_to(it, "  viewer     {}\n", dash);
@@ -247,7 +409,9 @@ void write_summary(fmt::memory_buffer& out, const livesend::event_view& ev) {
                       or_dash(c.operating_system), or_dash(c.operating_system_version),
                       or_dash(c.browser), or_dash(c.browser_version));
   it = fmt::format_to(it, "  place      {}, {}, {} ({}, {})\n", or_dash(c.city), or_dash(c.state),
-                      or_dash(c.country), c.geolocation_latitude, c.geolocation_longitude);
+                      or_dash(c.country),
+                      redact ? coarse(c.geolocation_latitude) : c.geolocation_latitude,
+                      redact ? coarse(c.geolocation_longitude) : c.geolocation_longitude);
   it = fmt::format_to(it, "  content    {} item(s), {} viewed, {} downloaded\n", d.total_content,
                       d.total_content_viewed, d.total_content_downloaded);
   for (const livesend::content_session_view& s : d.content_sessions) {
@@ -333,10 +497,14 @@ class runner {
     switch (opts_.cmd->cmd) {
       case command::summary:
         if (summaries_++ != 0) out_.push_back('\n');
-        write_summary(out_, ev);
+        write_summary(out_, ev, opts_.redact, scratch_text_);
         break;
       case command::json:
-        livesend::write_json(out_, ev);
+        if (opts_.redact) {
+          livesend::write_json(out_, redactor_.redact(ev));
+        } else {
+          livesend::write_json(out_, ev);
+        }
         out_.push_back('\n');
         break;
       case command::validate:
@@ -370,6 +538,8 @@ class runner {
   const options& opts_;
   livesend::parser parser_;
   livesend::event_view scratch_;
+  redactor redactor_;
+  std::string scratch_text_;
   input_buffer input_;
   fmt::memory_buffer out_;
   fmt::memory_buffer err_;

@@ -753,26 +753,21 @@ class parser {
   }
 
   /// Parses one event from a buffer that already has `SIMDJSON_PADDING` readable bytes past its
-  /// end: no copy.
+  /// end: no copy. A UTF-8 byte order mark before the event is skipped (as `parse_stream` does);
+  /// offsets still count from the input's first byte.
   template <class S>
   [[nodiscard]] error parse(simdjson::padded_string_view json, basic_event<S>& out) {
     if (options_.report_unknown_keys) unknown_keys_.clear();
     if (json.size() > options_.max_input_size) return too_large(json.size());
-    detail::reader reader(json, options_, options_.report_unknown_keys ? &unknown_keys_ : nullptr);
-    if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-      return error(error_code::empty_input, {}, 0, 1, "no JSON value in the input");
+    if (const std::size_t bom = detail::bom_size(json)) {
+      const simdjson::padded_string_view rest(json.data() + bom, json.size() - bom,
+                                              json.capacity() - bom);
+      error err = parse_json(rest, out);
+      if (err) err.rebase(bom, 0);
+      for (unknown_key& key : unknown_keys_) key.offset += bom;
+      return err;
     }
-    simdjson::ondemand::document doc;
-    if (auto e = ondemand_.iterate(json).get(doc)) {
-      auto check = detail::check_json(json, 1024);
-      if (check.ok()) {
-        return error(error_code::syntax_error, {}, 0, 1, simdjson::error_message(e));
-      }
-      return error(check.code, {}, check.offset, detail::line_of(json, check.offset),
-                   check.message);
-    }
-    if (!reader.read_document(doc, out)) return reader.take_error();
-    return {};
+    return parse_json(json, out);
   }
 
   /// Parses one event from a simdjson::padded_string: no copy.
@@ -796,6 +791,26 @@ class parser {
   const parse_options& options() const noexcept { return options_; }
 
  private:
+  /// parse() past the byte order mark.
+  template <class S>
+  error parse_json(simdjson::padded_string_view json, basic_event<S>& out) {
+    detail::reader reader(json, options_, options_.report_unknown_keys ? &unknown_keys_ : nullptr);
+    if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      return error(error_code::empty_input, {}, 0, 1, "no JSON value in the input");
+    }
+    simdjson::ondemand::document doc;
+    if (auto e = ondemand_.iterate(json).get(doc)) {
+      auto check = detail::check_json(json, 1024);
+      if (check.ok()) {
+        return error(error_code::syntax_error, {}, 0, 1, simdjson::error_message(e));
+      }
+      return error(check.code, {}, check.offset, detail::line_of(json, check.offset),
+                   check.message);
+    }
+    if (!reader.read_document(doc, out)) return reader.take_error();
+    return {};
+  }
+
   error too_large(std::size_t size) const {
     return error(error_code::input_too_large, {}, 0, 1,
                  "input of " + std::to_string(size) + " bytes is larger than the limit of " +

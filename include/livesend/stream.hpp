@@ -35,9 +35,8 @@ struct stream_record {
 /// A UTF-8 byte order mark at the start is skipped; blank lines are skipped.
 class record_splitter {
  public:
-  explicit record_splitter(std::string_view buffer) noexcept : buffer_(buffer) {
-    if (buffer_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
-  }
+  explicit record_splitter(std::string_view buffer) noexcept
+      : buffer_(buffer), pos_(detail::bom_size(buffer)) {}
 
   /// The next record, or false at the end of the buffer.
   bool next(stream_record& out) noexcept {

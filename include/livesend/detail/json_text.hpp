@@ -476,6 +476,12 @@ inline std::size_t find_invalid_utf8(std::string_view text) noexcept {
   return json_text_impl::first_invalid_utf8(text, std::string_view::npos);
 }
 
+/// The size of a UTF-8 byte order mark at the start of text (3), or 0. Both readers skip it:
+/// RFC 8259 lets a parser ignore one, and files saved by Windows tools often start with it.
+inline std::size_t bom_size(std::string_view text) noexcept {
+  return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+}
+
 /// The 1-based line of byte `offset` in text: 1 + the number of '\n' before it
 /// (an offset past the end counts the whole text).
 inline std::size_t line_of(std::string_view text, std::size_t offset) noexcept {
