@@ -2,7 +2,9 @@
 //
 // One pass over each object with simdjson On-Demand: the fields are iterated once, each key is
 // matched against the type's table (exact case first, in the expected order first) and its value
-// is read straight into the member. No find_field, no second lookup, no DOM.
+// is read straight into the member. No find_field, no second lookup, no DOM. Parsed into a
+// reused value, it reuses that value's memory, and keeps what an event leaves unused for the next
+// (`spare_values`): no allocation per event once the workload has been seen.
 #pragma once
 
 #include <simdjson.h>
@@ -17,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -185,13 +188,191 @@ struct is_event : std::false_type {};
 template <class S>
 struct is_event<basic_event<S>> : std::true_type {};
 
+// --- Spare values ----------------------------------------------------------------------------
+//
+// A parse into a reused value keeps the memory the value already holds: strings are cleared and
+// appended to, vector elements and engaged optionals are read over. What an event does not use
+// (the elements past its size, the values of the optionals it leaves null or absent) is not
+// destroyed but moved into the parser's pools, memory and all, and taken back from there when an
+// event needs such a value again. So once a parser and a value have seen a workload (in practice
+// once or a few times), its events allocate nothing, whatever their shapes.
+
+template <class T>
+struct is_vector : std::false_type {};
+template <class T>
+struct is_vector<std::vector<T>> : std::true_type {};
+
+/// Values of type T are kept when they can own heap memory. The others (numbers, timestamps,
+/// string_views, records of them only) have nothing to keep: destroying one frees nothing.
+template <class T>
+inline constexpr bool is_kept_v = !std::is_trivially_destructible_v<T>;
+
+/// A list of types.
+template <class... T>
+struct type_list {};
+
+/// `List` with T appended, unless it holds T already.
+template <class List, class T>
+struct add_type;
+template <class... L, class T>
+struct add_type<type_list<L...>, T> {
+  using type =
+      std::conditional_t<(std::is_same_v<L, T> || ...), type_list<L...>, type_list<L..., T>>;
+};
+
+/// `List` with the kept types found in a member of type M added: its vectors' element types and
+/// its optionals' value types, at any depth.
+template <class List, class M, class = void>
+struct add_kept {
+  using type = List;
+};
+template <class List, class T>
+struct add_kept_value {
+  using inner = typename add_kept<List, T>::type;
+  using type = std::conditional_t<is_kept_v<T>, typename add_type<inner, T>::type, inner>;
+};
+template <class List, class T>
+struct add_kept<List, std::vector<T>> : add_kept_value<List, T> {};
+template <class List, class T>
+struct add_kept<List, std::optional<T>> : add_kept_value<List, T> {};
+template <class List, class R, std::size_t I = 0, bool = I == field_count<R>>
+struct add_kept_fields {
+  using type =
+      typename add_kept_fields<typename add_kept<List, member_type_t<R, I>>::type, R, I + 1>::type;
+};
+template <class List, class R, std::size_t I>
+struct add_kept_fields<List, R, I, true> {
+  using type = List;
+};
+template <class List, class R>
+struct add_kept<List, R, std::enable_if_t<is_record_v<R>>> : add_kept_fields<List, R> {};
+
+/// The spare values of one type, and how many values of that type the parser has made.
+template <class T>
+struct pool {
+  std::vector<T> values;
+  std::size_t made = 0;
+};
+
+template <class List>
+struct pools_of;
+template <class... T>
+struct pools_of<type_list<T...>> {
+  using type = std::tuple<pool<T>...>;
+};
+
+/// The pools of one parser: one per kept type of either flavour, found in the schema.
+///
+/// Bounded by the largest event: a value is made only when its pool is empty, a pool holds no
+/// more values than the parser has made of that type (others, e.g. elements the user added to
+/// the value, are freed as before), and a value goes into a pool emptied of the kept values it
+/// holds (a content session without its pages, which go to their own pool). So when one value is
+/// parsed into again and again, the values of each type, in it and in the pool together, never
+/// outnumber what the event being read needs plus what the value held before it: about twice
+/// the largest event seen. A value moved away (or a new value per parse) takes its values with
+/// it: the pools do not grow for it.
+class spare_values {
+ public:
+  /// Makes `v` `size` elements long; the elements past `size` go to the pool, with their memory.
+  template <class T>
+  LIVESEND_NOINLINE void truncate(std::vector<T>& v, std::size_t size) {
+    if constexpr (is_kept_v<T>) {
+      // From the back: the element at `size` goes last, so the next grow takes it back first.
+      for (std::size_t i = v.size(); i > size; --i) keep(v[i - 1]);
+    }
+    v.resize(size);  // destroys moved-from values only: frees nothing
+  }
+
+  /// Appends an element to `v`: one from the pool when it has one, else a new one.
+  template <class T>
+  LIVESEND_NOINLINE void grow(std::vector<T>& v) {
+    take<T>([&](T&& value) { v.push_back(std::move(value)); });
+  }
+
+  /// Engages `o` with a value from the pool when it has one, else with a new one.
+  template <class T>
+  LIVESEND_NOINLINE void engage(std::optional<T>& o) {
+    take<T>([&](T&& value) { o.emplace(std::move(value)); });
+  }
+
+  /// Disengages `o`; its value goes to the pool, with its memory.
+  template <class T>
+  void reset(std::optional<T>& o) {
+    if constexpr (is_kept_v<T>) keep(*o);
+    o.reset();
+  }
+
+ private:
+  using kept_types =
+      typename add_kept<typename add_kept<type_list<>, event>::type, event_view>::type;
+
+  template <class T>
+  pool<T>& pool_of() noexcept {
+    return std::get<pool<T>>(pools_);
+  }
+
+  /// Hands `put` a value from the pool when it has one, else a new one.
+  template <class T, class Put>
+  void take(Put&& put) {
+    if constexpr (is_kept_v<T>) {
+      pool<T>& p = pool_of<T>();
+      if (!p.values.empty()) {
+        put(std::move(p.values.back()));
+        p.values.pop_back();
+        return;
+      }
+      ++p.made;
+    }
+    put(T());
+  }
+
+  /// Moves `value` into its pool, emptied first; leaves it when the pool is full.
+  template <class T>
+  LIVESEND_NOINLINE void keep(T& value) {
+    pool<T>& p = pool_of<T>();
+    if (p.values.size() >= p.made) return;
+    release(value);
+    p.values.push_back(std::move(value));
+  }
+
+  /// Moves the kept values that `value` holds, at any depth, into their pools.
+  template <class T>
+  void release(T& value) {
+    if constexpr (!is_kept_v<T>) {
+      (void)value;
+    } else if constexpr (is_optional<T>::value) {
+      if (value) reset(value);
+    } else if constexpr (is_vector<T>::value) {
+      truncate(value, 0);
+    } else if constexpr (is_record_v<T>) {
+      for_each_field<T>([&](const auto& def) { release(value.*(def.member)); });
+    }
+  }
+
+  typename pools_of<kept_types>::type pools_;
+};
+
+/// Reads `text` into a string that is read over again and again: its capacity is kept, and when
+/// it must grow it grows to a power of two, so that the next texts of about the same length fit
+/// (a string in a pool comes back for another field or another page).
+inline void assign_text(std::string& out, std::string_view text) {
+  out.clear();  // then append: no aliasing checks
+  if (text.size() > out.capacity()) {
+    std::size_t bytes = 32;
+    while (bytes <= text.size()) bytes *= 2;
+    out.reserve(bytes - 1);  // and the terminating null
+  }
+  out.append(text.data(), text.size());
+}
+inline void assign_text(std::string_view& out, std::string_view text) noexcept { out = text; }
+
 /// One parse of one document: walks the On-Demand tree into a model value, keeps the path of
 /// the field it is in (for errors and unknown keys), and builds the error on the failure path.
 class reader {
  public:
-  reader(std::string_view input, const parse_options& options,
+  reader(std::string_view input, const parse_options& options, spare_values& spares,
          std::vector<unknown_key>* unknown) noexcept
-      : input_(input), options_(options), unknown_(unknown) {}
+      : input_(input), options_(options), spares_(spares), unknown_(unknown) {}
 
   error take_error() { return std::move(error_); }
 
@@ -221,8 +402,7 @@ class reader {
   LIVESEND_NOINLINE bool read(od::value& v, std::string& out) {
     std::string_view s;
     if (auto e = v.get_string().get(s)) return fail_get(v, e, "a string");
-    out.clear();  // then append: no aliasing checks, and the capacity is kept
-    out.append(s.data(), s.size());
+    assign_text(out, s);
     return true;
   }
 
@@ -308,7 +488,7 @@ class reader {
     }
     std::string_view text;
     if (!read_raw_text(v, text)) return false;
-    out.json = text;
+    assign_text(out.json, text);
     return true;
   }
 
@@ -319,10 +499,10 @@ class reader {
     bool null = false;
     if (auto e = v.is_null().get(null)) return fail_syntax(e, location(v));
     if (null) {
-      out.reset();
+      if (out) spares_.reset(out);
       return true;
     }
-    if (!out) out.emplace();
+    if (!out) spares_.engage(out);
     if (!read(v, *out)) return false;
     if constexpr (std::is_same_v<T, timestamp>) {
       if (out->is_unset()) out.reset();  // DateTime.MinValue in an optional means no value
@@ -338,14 +518,14 @@ class reader {
     for (auto element_result : array) {
       if (auto e = element_result.error()) return fail_syntax(e, nullptr);
       od::value& element = element_result.value_unsafe();  // in place, as in read_object
-      if (count == out.size()) out.emplace_back();         // reuse elements a previous parse left
+      if (count == out.size()) spares_.grow(out);          // else read over the element there
       push_index(count);
       const bool ok = read(element, out[count]);
       pop();
       if (!ok) return false;
       ++count;
     }
-    out.resize(count);
+    if (count != out.size()) spares_.truncate(out, count);
     return true;
   }
 
@@ -378,7 +558,7 @@ class reader {
     const std::string_view* keys;
     const padded_key* padded_keys;
     const field_reader* readers;
-    void (*reset_unseen)(void* record, std::uint64_t seen);
+    void (*reset_unseen)(spare_values& spares, void* record, std::uint64_t seen);
     std::size_t count;
     std::uint64_t required;
   };
@@ -396,8 +576,9 @@ class reader {
   static constexpr auto field_readers = readers_of<T>(std::make_index_sequence<field_count<T>>{});
 
   template <class T>
-  static void reset_unseen_of(void* record, std::uint64_t seen) {
-    reset_unseen(*static_cast<T*>(record), seen, std::make_index_sequence<field_count<T>>{});
+  static void reset_unseen_of(spare_values& spares, void* record, std::uint64_t seen) {
+    reset_unseen(spares, *static_cast<T*>(record), seen,
+                 std::make_index_sequence<field_count<T>>{});
   }
 
   template <class T, std::size_t... I>
@@ -458,7 +639,7 @@ class reader {
       push_key(table.keys[index]);
       return fail(error_code::missing_field, start, "required field is missing");
     }
-    table.reset_unseen(record, seen);
+    table.reset_unseen(spares_, record, seen);
     return true;
   }
 
@@ -515,15 +696,20 @@ class reader {
     }
   }
 
+  /// Disengages the optional members that the object lacked (their values become spares), so
+  /// that nothing of what a reused record held before shows through: every other member is
+  /// required, so it was read.
   template <class T, std::size_t... I>
-  static void reset_unseen(T& out, std::uint64_t seen, std::index_sequence<I...>) {
-    (reset_if_optional(out.*(std::get<I>(schema<T>::fields).member), (seen >> I) & 1), ...);
+  static void reset_unseen(spare_values& spares, T& out, std::uint64_t seen,
+                           std::index_sequence<I...>) {
+    (reset_if_optional(spares, out.*(std::get<I>(schema<T>::fields).member), (seen >> I) & 1), ...);
   }
   template <class M>
-  static void reset_if_optional(M& member, bool seen) {
+  static void reset_if_optional(spare_values& spares, M& member, bool seen) {
     if constexpr (is_optional<M>::value) {
-      if (!seen) member.reset();
+      if (!seen && member) spares.reset(member);
     } else {
+      (void)spares;
       (void)member;
       (void)seen;
     }
@@ -720,6 +906,7 @@ class reader {
 
   std::string_view input_;
   const parse_options& options_;
+  spare_values& spares_;
   std::vector<unknown_key>* unknown_;
   std::array<segment, 24> path_{};
   std::size_t path_depth_ = 0;
@@ -730,8 +917,10 @@ class reader {
 
 }  // namespace detail
 
-/// A reusable parser. Keep one per thread and parse many events with it: after the first few
-/// events it allocates nothing (parse into a reused value).
+/// A reusable parser. Keep one per thread and parse many events with it, into a reused value:
+/// once both have seen the workload (in practice once or a few times over), parsing allocates
+/// nothing, whatever the shapes of the events. What an event leaves unused of the value (array
+/// elements, optional values) waits in the parser's pools for the next one (see `spare_values`).
 ///
 /// Lifetimes: a view flavour (`event_view`) filled by `parse` points into this parser's buffers
 /// and into the input; it stays valid until this parser parses again and while the input lives.
@@ -794,7 +983,8 @@ class parser {
   /// parse() past the byte order mark.
   template <class S>
   error parse_json(simdjson::padded_string_view json, basic_event<S>& out) {
-    detail::reader reader(json, options_, options_.report_unknown_keys ? &unknown_keys_ : nullptr);
+    detail::reader reader(json, options_, spares_,
+                          options_.report_unknown_keys ? &unknown_keys_ : nullptr);
     if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) {
       return error(error_code::empty_input, {}, 0, 1, "no JSON value in the input");
     }
@@ -828,6 +1018,7 @@ class parser {
   std::unique_ptr<char[]> copy_;
   std::size_t copy_capacity_ = 0;
   std::vector<unknown_key> unknown_keys_;
+  detail::spare_values spares_;
 };
 
 /// One-shot parse into a new owning event. For many events, keep a `parser` instead.
