@@ -134,4 +134,26 @@ inline std::string rewrite(std::string_view json, const rewrite_options& o) {
 /// `json` minified (one line).
 inline std::string minified(std::string_view json) { return rewrite(json, {}); }
 
+/// Texts one edit away from `text`: each byte replaced by each char of `alphabet`, one char of
+/// it inserted anywhere, one byte removed, and every proper prefix.
+inline std::vector<std::string> near_texts(const std::string& text, std::string_view alphabet) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    out.push_back(text.substr(0, i));
+    for (char c : alphabet) {
+      if (i < text.size()) out.push_back(text.substr(0, i) + c + text.substr(i + 1));
+      out.push_back(text.substr(0, i) + c + text.substr(i));
+    }
+    if (i < text.size()) out.push_back(text.substr(0, i) + text.substr(i + 1));
+  }
+  return out;
+}
+
+/// Every byte value, for near_texts.
+inline std::string every_byte() {
+  std::string bytes;
+  for (int c = 0; c < 256; ++c) bytes += static_cast<char>(c);
+  return bytes;
+}
+
 }  // namespace test

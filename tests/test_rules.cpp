@@ -1,5 +1,7 @@
 // tests/test_rules.cpp: every reading rule of the contract and every error path, checked with
 // both flavours.
+#include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -354,6 +356,121 @@ TEST_CASE("timestamps in fields: every form, the sentinel, errors with paths", "
   lenient.null_timestamp_is_unset = true;
   CHECK(parse_ok(test::seed_with("\"07/14/2024 14:03:45\"", "null"), lenient)
             .data.session_ended_at.is_unset());
+}
+
+TEST_CASE("timestamps in fields: escapes, and the fast path's neighbours", "[rules][ts]") {
+  // The reader reads a timestamp string's raw bytes when they are a plain ISO text, else the
+  // string as simdjson unescapes it: escapes anywhere in the text read as the chars they stand
+  // for, and an error quotes the unescaped text.
+  const std::string field = "\"07/14/2024 14:03:45\"";  // data.SessionEndedAt in the seed
+  struct escaped {
+    const char* json;
+    const char* text;
+  };
+  for (const escaped& e :
+       {escaped{"2024-07-14T13:47:38\\u005A", "2024-07-14T13:47:38Z"},
+        escaped{"2024-07-14T13:47:38\\u005a", "2024-07-14T13:47:38Z"},
+        escaped{"2024-07-14T13:47:38\\u007a", "2024-07-14T13:47:38z"},
+        escaped{"\\u0032024-07-14T13:47:38Z", "2024-07-14T13:47:38Z"},
+        escaped{"2024\\u002d07-14T13:47:38Z", "2024-07-14T13:47:38Z"},
+        escaped{"2024-07-14\\u005413:47:38Z", "2024-07-14T13:47:38Z"},
+        escaped{"2024-07-14T13:47:38\\u002e5Z", "2024-07-14T13:47:38.5Z"},
+        escaped{"2024-07-14T13:47:38.123456\\u0037", "2024-07-14T13:47:38.1234567"},
+        escaped{"2024-07-14T13:47:38\\u002b02:00", "2024-07-14T13:47:38+02:00"},
+        escaped{"2024-07-14T13:47:38+02:0\\u0030", "2024-07-14T13:47:38+02:00"},
+        escaped{
+            "\\u0032\\u0030\\u0032\\u0034\\u002d\\u0030\\u0037\\u002d\\u0031\\u0034\\u0054\\u0031"
+            "\\u0033\\u003a\\u0034\\u0037\\u003a\\u0033\\u0038\\u005a",
+            "2024-07-14T13:47:38Z"},
+        escaped{"7\\/14\\/2024 2:03:45 PM", "7/14/2024 2:03:45 PM"},
+        escaped{"2024-02-30T00:00:00\\u005A", "2024-02-30T00:00:00Z"},
+        escaped{"2024-07-14T13:47:38Z\\n", "2024-07-14T13:47:38Z\n"},
+        escaped{"2024-07-14T13:47:38\\\"", "2024-07-14T13:47:38\""},
+        escaped{"2024-07-14T13:47:38\\\\", "2024-07-14T13:47:38\\"},
+        escaped{"2024-07-14T13:47:38\\u00e9", "2024-07-14T13:47:38\xc3\xa9"}}) {
+    INFO(e.json);
+    const std::string json = test::seed_with(field, std::string("\"") + e.json + "\"");
+    const auto expected = livesend::parse_timestamp(e.text);
+    if (expected.has_value()) {
+      CHECK(parse_ok(json).data.session_ended_at == *expected);
+    } else {
+      const auto err = parse_error(json, error_code::invalid_timestamp, "data.SessionEndedAt");
+      CHECK(err.message() == expected.error().message());
+      CHECK(err.offset() == test::seed().find(field));
+    }
+  }
+
+  SECTION("texts near valid ones read in a field as parse_timestamp reads them") {
+    // Each byte replaced by, or inserted as, each ASCII char and a two-byte and a three-byte
+    // UTF-8 char, one byte removed, every prefix; written as a JSON string (escaping what must
+    // be), in a required and in an optional field.
+    std::string alphabet;
+    for (int c = 0; c < 0x80; ++c) alphabet += static_cast<char>(c);
+    const std::string wide[] = {"\xc3\xa9", "\xe2\x88\x92"};   // U+00E9, U+2212 (minus sign)
+    const std::string optional_field = "\"StartedAt\": null";  // the first page's
+    std::size_t texts = 0;
+    for (const std::string valid : {"2024-07-14T13:47:38.1234567+05:30", "2024-07-14T13:47:38Z",
+                                    "0001-01-01T00:00:00", "7/14/2024 2:03:45 PM"}) {
+      std::vector<std::string> near = test::near_texts(valid, alphabet);
+      for (const std::string& w : wide) {
+        for (std::size_t i = 0; i <= valid.size(); ++i) near.push_back(valid.substr(0, i) + w);
+      }
+      for (const std::string& text : near) {
+        ++texts;
+        std::string quoted;
+        test::detail::append_string(quoted, text);
+        INFO("text " << quoted);
+        const auto expected = livesend::parse_timestamp(text);
+        const std::string required = test::seed_with(field, quoted);
+        const std::string optional = test::seed_with(optional_field, "\"StartedAt\": " + quoted);
+        if (expected.has_value()) {
+          CHECK(parse_ok(required).data.session_ended_at == *expected);
+          // DateTime.MinValue in an optional field is no value.
+          std::optional<livesend::timestamp> started = *expected;
+          if (expected->is_unset()) started.reset();
+          CHECK(parse_ok(optional).data.content_sessions[0].pages[0].started_at == started);
+        } else {
+          const auto err =
+              parse_error(required, error_code::invalid_timestamp, "data.SessionEndedAt");
+          CHECK(err.message() == expected.error().message());
+          CHECK(err.offset() == test::seed().find(field));
+          parse_error(optional, error_code::invalid_timestamp,
+                      "data.ContentSessions[0].Pages[0].StartedAt");
+        }
+      }
+    }
+    CHECK(texts > 10000);
+  }
+
+  SECTION("a timestamp at the end of the input, whatever the padding holds") {
+    // The fast path reads past the closing quote, into the rest of the input and its padding:
+    // what it finds there must not matter.
+    const std::string minified = test::minified(test::seed());
+    const std::string occurred = "\"occurredAt\":\"2024-07-14T14:03:52.679592+00:00\",";
+    for (const char* text : {"2024-07-14T13:47:38", "2024-07-14T13:47:38.5", "2024-07-14T13:47:38Z",
+                             "2024-07-14T13:47:38.1234567+02:00", "2024-07-14T13:47:3"}) {
+      INFO(text);
+      const std::string json = test::replace_once(
+          test::replace_once(minified, occurred, ""), "\"productArea\":\"Livesend\"}",
+          std::string("\"productArea\":\"Livesend\",\"occurredAt\":\"") + text + "\"}");
+      REQUIRE(json.substr(json.size() - 2 - std::strlen(text)) == std::string(text) + "\"}");
+      const auto expected = livesend::parse_timestamp(text);
+      for (const char fill : {'\0', '"', '0', 'Z', '+', ':', '\\'}) {
+        std::string padded = json + std::string(simdjson::SIMDJSON_PADDING, fill);
+        livesend::parser parser;
+        livesend::event ev;
+        const livesend::error err = parser.parse(
+            simdjson::padded_string_view(padded.data(), json.size(), padded.size()), ev);
+        if (expected.has_value()) {
+          REQUIRE(err.ok());
+          CHECK(ev.occurred_at == *expected);
+        } else {
+          CHECK(err.code() == error_code::invalid_timestamp);
+          CHECK(err.path() == "occurredAt");
+        }
+      }
+    }
+  }
 }
 
 TEST_CASE("rule 5: malformed JSON is located by offset and line", "[rules][syntax]") {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <iterator>
 #include <random>
 #include <string>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "support.hpp"
 
 using livesend::timestamp;
 
@@ -597,4 +600,121 @@ TEST_CASE("timestamp: the public parse_timestamp", "[timestamp]") {
             "'-HH:MM' or the end after the time");
     }
   }
+}
+
+namespace {
+
+// The general parser alone, without the fast path: parse_timestamp as it was before it, which
+// still gives every reason and reads every form the fast path leaves.
+const char* general_parse(std::string_view text, timestamp& out) {
+  if (text.size() > 4 && text[4] == '-') return livesend::detail::parse_iso_timestamp(text, out);
+  return livesend::detail::parse_timestamp(text, out);  // no fast path for the other forms
+}
+
+// Is the text in the ISO form the fast path is for? (What the general parser dispatches on.)
+bool iso_form(std::string_view text) { return text.size() > 4 && text[4] == '-'; }
+
+// Compares, for one text, parse_timestamp and the fast path as the field reader runs it (on the
+// text between quotes in a padded input) with the general parser. Returns "" or what differs.
+std::string fast_path_differs(const std::string& text) {
+  timestamp general = timestamp::from_unix_micros(1);
+  const char* general_why = general_parse(text, general);
+  timestamp t = timestamp::from_unix_micros(2);
+  const char* why = livesend::detail::parse_timestamp(text, t);
+  if ((why == nullptr) != (general_why == nullptr) ||
+      (why != nullptr ? std::strcmp(why, general_why) != 0 : t != general)) {
+    return "parse_timestamp: " + std::string(why ? why : t.to_string()) +
+           ", general parser: " + (general_why ? general_why : general.to_string());
+  }
+  // As in a JSON string: the text, its closing quote, then whatever follows in the input and
+  // its padding (here chars the fast path would take, were it to read on). A quote in the text
+  // would end the string there (JSON writes it escaped, \", which the backslash case covers).
+  if (text.find('"') != std::string::npos) return "";
+  const std::string raw = text + "\"0123456789.+-:TZ\"0123456789.+-:TZ\"0123456789.+-:TZ";
+  timestamp r = timestamp::from_unix_micros(3);
+  const std::size_t n =
+      livesend::detail::parse_iso_fast(livesend::detail::padded_chars{raw.data()}, r);
+  const bool taken = n != 0 && raw[n] == '"';
+  const bool plain = text.find('\\') == std::string::npos;
+  if (taken && !(plain && n == text.size() && general_why == nullptr && r == general)) {
+    return "the fast path takes it as " + r.to_string() + " (" + std::to_string(n) + " chars)";
+  }
+  // Every valid ISO text is the fast path's: the general parser sees only the rest.
+  if (!taken && plain && general_why == nullptr && iso_form(text)) {
+    return "the fast path leaves a valid ISO text";
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("timestamp: the fast path reads the valid ISO texts exactly, the rest is left",
+          "[timestamp][fast]") {
+  // parse_timestamp and the field reader try parse_iso_fast first and fall back to the general
+  // parser. Over texts one edit away from valid ones of every shape (each byte replaced by every
+  // value, inserted or removed, every prefix): the result (instant or reason) is the general
+  // parser's, the fast path takes no text the general parser refuses or reads otherwise, and it
+  // takes every valid ISO one.
+  const std::string valid[] = {
+      "2024-07-14T13:47:38Z", "2024-07-14T13:47:38", "2024-07-14T13:47:38+02:00",
+      "2024-07-14T13:47:38-00:00", "2024-07-14T13:47:38.1Z", "2024-07-14T13:47:38.12",
+      "2024-07-14T13:47:38.123+05:30", "2024-07-14T13:47:38.1234Z",
+      "2024-07-14T13:47:38.12345-11:59", "2024-07-14T13:47:38.123456Z",
+      "2024-07-14T13:47:38.1234567Z", "2024-07-14T13:47:38.1234567+23:59",
+      "2024-07-14T13:47:38.1234567", "2024-07-11T01:29:58.898593Z",
+      // DateTime.MinValue and the ends of the range
+      "0001-01-01T00:00:00", "0001-01-01T00:00:00Z", "0001-01-01T00:00:00.0000000",
+      "0001-01-01T00:00:00+00:00", "0001-01-01T00:00:00.0000000+00:00", "0000-01-01T00:00:00Z",
+      "9999-12-31T23:59:59.9999999Z", "0000-01-01T01:00:00+01:00", "9999-12-31T22:59:59-01:00",
+      // leap days, month ends, offsets across a day and a year
+      "2024-02-29T23:59:59.999999-23:59", "2023-02-28T00:00:00+00:01", "2000-02-29T12:00:00Z",
+      "1900-02-28T12:00:00Z", "2024-12-31T23:30:00-03:00", "2025-01-01T00:30:00+02:00",
+      "2024-01-31T00:00:00Z", "2024-04-30T00:00:00Z", "2024-09-09T09:09:09.9+09:09",
+      // the other forms: left whole to the general parser
+      "1/1/0001 12:00:00 AM", "7/14/2024 2:03:45 PM", "07/14/2024 14:03:45"};
+  const std::string bytes = test::every_byte();
+  std::int64_t texts = 0, bad = 0;
+  const auto check = [&](const std::string& text) {
+    ++texts;
+    const std::string diff = fast_path_differs(text);
+    if (!diff.empty() && ++bad <= 10)
+      FAIL_CHECK(livesend::detail::quote_for_message(text, 64) << ": " << diff);
+  };
+  for (const std::string& text : valid) {
+    REQUIRE(why_not(text).empty());
+    for (const std::string& near : test::near_texts(text, bytes)) check(near);
+  }
+  // Every value of every field, in and out of range.
+  char text[64];
+  for (int y = 0; y <= 9999; ++y) {
+    std::snprintf(text, sizeof text, "%04d-02-29T12:34:56.5+01:00", y);
+    check(text);
+  }
+  for (int m = 0; m < 100; ++m) {
+    for (int d = 0; d < 100; ++d) {
+      std::snprintf(text, sizeof text, "2023-%02d-%02dT00:00:00Z", m, d);
+      check(text);
+      std::snprintf(text, sizeof text, "2024-%02d-%02dT00:00:00", m, d);
+      check(text);
+    }
+  }
+  for (int a = 0; a < 100; ++a) {
+    for (int b = 0; b < 100; ++b) {
+      std::snprintf(text, sizeof text, "2024-07-14T%02d:%02d:%02dZ", a, b, (a * 7 + b) % 100);
+      check(text);
+      std::snprintf(text, sizeof text, "0000-01-01T00:00:00.000001+%02d:%02d", a, b);
+      check(text);
+      std::snprintf(text, sizeof text, "9999-12-31T23:59:59.999999-%02d:%02d", a, b);
+      check(text);
+    }
+  }
+  for (int f = 0; f < 10000000; f += 997) {
+    for (int digits = 1; digits <= 7; ++digits) {
+      std::snprintf(text, sizeof text, "2024-07-14T13:47:38.%07d", f);
+      text[20 + digits] = '\0';
+      check(text);
+    }
+  }
+  CHECK(bad == 0);
+  CHECK(texts > 500000);
 }

@@ -462,6 +462,32 @@ class reader {
   }
 
   LIVESEND_NOINLINE bool read(od::value& v, timestamp& out) {
+    // Fast path: the ISO form read straight from the input, without unescaping. `raw` is the
+    // opening quote of a string value (the byte get_string starts from); parse_iso_fast reads
+    // iso_fast_reads bytes after it, inside the input and its padding. A text it accepts that
+    // a quote follows is the whole string, with no escape (see parse_iso_fast), so it is the
+    // text get_string would give. Anything else takes read_timestamp_text.
+    static_assert(iso_fast_reads < simdjson::SIMDJSON_PADDING, "the fast path reads the padding");
+    const char* raw = v.raw_json_token().data();
+    if (*raw == '"') {
+      timestamp t;  // `out` is written only on success, as by the general path
+      const std::size_t n = parse_iso_fast(padded_chars{raw + 1}, t);
+      if (n != 0 && raw[n + 1] == '"') {
+        od::raw_json_string consumed;  // the string is read: move past it
+        if (auto e = v.get_raw_json_string().get(consumed)) {
+          return fail_get(v, e, "a timestamp string");  // not reached: it is a string
+        }
+        out = t;
+        return true;
+      }
+    }
+    return read_timestamp_text(v, out);
+  }
+
+  /// A timestamp the fast path leaves (the .NET form, escapes, null, errors): the string as
+  /// simdjson unescapes it, then the general parser. Out of line, so that the fast path needs
+  /// none of its registers or stack.
+  LIVESEND_NOINLINE bool read_timestamp_text(od::value& v, timestamp& out) {
     const char* at = location(v);
     std::string_view text;
     if (auto e = v.get_string().get(text)) {
