@@ -79,9 +79,8 @@ std::optional<std::int64_t> instant(const fields& f) {
   return us;
 }
 
-/// The contract's ISO form: YYYY-MM-DDTHH:MM:SS, then .f{1,7}, then Z, +HH:MM, -HH:MM or nothing.
-std::optional<std::int64_t> reference_iso(std::string_view text) {
-  if (text.size() < 19 || !shaped(text.substr(0, 19), "dddd-dd-ddTdd:dd:dd")) return {};
+/// The fields of a text that starts `dddd-dd-ddTdd:dd:dd` (checked by the caller).
+fields date_and_time(std::string_view text) {
   fields f;
   f.year = number(text.substr(0, 4));
   f.month = number(text.substr(5, 2));
@@ -89,6 +88,13 @@ std::optional<std::int64_t> reference_iso(std::string_view text) {
   f.hour = number(text.substr(11, 2));
   f.minute = number(text.substr(14, 2));
   f.second = number(text.substr(17, 2));
+  return f;
+}
+
+/// The contract's ISO form: YYYY-MM-DDTHH:MM:SS, then .f{1,7}, then Z, +HH:MM, -HH:MM or nothing.
+std::optional<std::int64_t> reference_iso(std::string_view text) {
+  if (text.size() < 19 || !shaped(text.substr(0, 19), "dddd-dd-ddTdd:dd:dd")) return {};
+  fields f = date_and_time(text);
   std::string_view rest = text.substr(19);
   if (!rest.empty() && rest[0] == '.') {
     std::size_t n = 1;
@@ -183,13 +189,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           (shaped(canonical, "dddd-dd-ddTdd:dd:dd.ddddddZ") && canonical.substr(20, 6) != "000000"),
       std::string(canonical));
   FUZZ_CHECK(ts.to_string() == canonical, std::string(canonical));
-  fields f;
-  f.year = number(canonical.substr(0, 4));
-  f.month = number(canonical.substr(5, 2));
-  f.day = number(canonical.substr(8, 2));
-  f.hour = number(canonical.substr(11, 2));
-  f.minute = number(canonical.substr(14, 2));
-  f.second = number(canonical.substr(17, 2));
+  fields f = date_and_time(canonical);
   f.micros = n == 27 ? number(canonical.substr(20, 6)) : 0;
   const std::optional<std::int64_t> printed = instant(f);
   FUZZ_CHECK(printed && *printed == ts.unix_micros(),
