@@ -35,6 +35,16 @@ namespace bench {
 /// enough for the DOM of the largest event of the corpus, so that steady state reuses them.
 inline constexpr std::size_t dom_arena_bytes = std::size_t{8} << 20;
 
+/// Calls f on each element of `range` until f returns false; false if it did (the loop every
+/// adapter's for_each_element shares; only how each library hands out its array differs).
+template <class Range, class F>
+bool each(const Range& range, F&& f) {
+  for (const auto& element : range) {
+    if (!f(element)) return false;
+  }
+  return true;
+}
+
 // ---- simdjson DOM ---------------------------------------------------------------------------
 
 struct simdjson_dom {
@@ -61,10 +71,7 @@ struct simdjson_dom {
   static bool for_each_element(const value& v, F&& f) {
     simdjson::dom::array array;
     if (v.get_array().get(array) != simdjson::SUCCESS) return false;
-    for (simdjson::dom::element element : array) {
-      if (!f(element)) return false;
-    }
-    return true;
+    return each(array, f);
   }
   template <class F>
   static bool for_each_member(const value& v, F&& f) {
@@ -134,11 +141,7 @@ struct nlohmann_dom {
   template <class F>
   static bool for_each_element(const value& v, F&& f) {
     const auto* array = v.get_ptr<const value::array_t*>();
-    if (array == nullptr) return false;
-    for (const value& element : *array) {
-      if (!f(element)) return false;
-    }
-    return true;
+    return array != nullptr && each(*array, f);
   }
   template <class F>
   static bool for_each_member(const value& v, F&& f) {
@@ -228,11 +231,7 @@ struct rapidjson_dom {
   }
   template <class F>
   static bool for_each_element(const value& v, F&& f) {
-    if (!v.IsArray()) return false;
-    for (const value& element : v.GetArray()) {
-      if (!f(element)) return false;
-    }
-    return true;
+    return v.IsArray() && each(v.GetArray(), f);
   }
   template <class F>
   static bool for_each_member(const value& v, F&& f) {
@@ -326,11 +325,7 @@ struct boost_json_dom {
   template <class F>
   static bool for_each_element(const value& v, F&& f) {
     const boost::json::array* array = v.if_array();
-    if (array == nullptr) return false;
-    for (const value& element : *array) {
-      if (!f(element)) return false;
-    }
-    return true;
+    return array != nullptr && each(*array, f);
   }
   template <class F>
   static bool for_each_member(const value& v, F&& f) {
