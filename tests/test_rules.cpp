@@ -127,6 +127,48 @@ TEST_CASE("rule 2: unknown keys after every known one, and objects of unknown ke
   CHECK(parse_ok(test::minified(json)) == seed_event());
 }
 
+TEST_CASE("rule 2: a key one byte off a known key is unknown, wherever the byte is",
+          "[rules][unknown]") {
+  // Keys are matched on the raw bytes, 16 at a time, masked to the key and its closing quote:
+  // every key of the seed (2 to 26 bytes), made one byte shorter or longer or changed in any one
+  // byte, and put before the key it is near, must be skipped as unknown. Its value, [1], would
+  // be an error in every field of the seed.
+  const std::string& seed = test::seed();
+  livesend::parse_options options;
+  options.report_unknown_keys = true;
+  livesend::parser parser(options);
+  livesend::event ev;
+  std::size_t checked = 0;
+  for (std::size_t open = seed.find('"'); open != std::string::npos;
+       open = seed.find('"', seed.find('"', open + 1) + 1)) {
+    const std::size_t close = seed.find('"', open + 1);
+    if (seed.compare(close + 1, 1, ":") != 0) continue;  // a string value, not a key
+    const std::string key = seed.substr(open + 1, close - open - 1);
+    std::vector<std::string> near = {key.substr(0, key.size() - 1), key + "_"};
+    for (std::size_t i = 0; i < key.size(); ++i) {
+      std::string changed = key;
+      changed[i] = '_';  // not a letter: no case folding makes it equal
+      near.push_back(changed);
+    }
+    for (const std::string& other : near) {
+      const std::string json =
+          seed.substr(0, open) + "\"" + other + "\": [1], " + seed.substr(open);
+      INFO(other);
+      const livesend::error err = parser.parse(json, ev);
+      INFO(err.to_string());
+      REQUIRE(err.ok());
+      CHECK(ev == seed_event());
+      REQUIRE(parser.unknown_keys().size() == 1);
+      const std::string& path = parser.unknown_keys()[0].path;
+      CHECK(path.size() >= other.size());
+      CHECK(path.compare(path.size() - other.size(), other.size(), other) == 0);
+      CHECK(parser.unknown_keys()[0].offset == open);
+      ++checked;
+    }
+  }
+  CHECK(checked > 1000);
+}
+
 TEST_CASE("regressions found by the fuzzers and the differential test", "[rules][regression]") {
   // A string value followed by ':' in an unknown key must not pass for a key (simdjson skips
   // an unconsumed string that way).

@@ -24,6 +24,16 @@
 #include <utility>
 #include <vector>
 
+/// SSE2 (every x86-64) compares keys 16 bytes at a time; elsewhere, or with LIVESEND_NO_SSE2
+/// defined (the C++20 unit test program is built so, to run the portable code), a plain loop.
+/// Define it alike in every translation unit of a program.
+#if (defined(__SSE2__) || defined(_M_X64)) && !defined(LIVESEND_NO_SSE2)
+#define LIVESEND_SSE2 1
+#include <emmintrin.h>
+#else
+#define LIVESEND_SSE2 0
+#endif
+
 #include "livesend/detail/json_text.hpp"
 #include "livesend/error.hpp"
 #include "livesend/model.hpp"
@@ -573,10 +583,11 @@ class reader {
   /// What the one object loop needs to know of a record type: its keys, a reader per field,
   /// which fields are required, and how to reset the optional ones an object lacks. Built from
   /// `schema<T>` at compile time; erasing the type keeps one copy of the loop for all records.
-  /// A key as the fast compare wants it: zero-padded to 32 bytes.
+  /// A key as the fast compare wants it: its bytes and the closing quote, zero-padded to 32
+  /// bytes, and a mask of the bytes that count.
   struct padded_key {
-    char bytes[32];
-    std::size_t size;
+    alignas(16) char bytes[32];
+    std::uint32_t mask;
   };
 
   struct record_table {
@@ -611,13 +622,15 @@ class reader {
   static constexpr std::array<padded_key, sizeof...(I)> pad_keys(
       std::index_sequence<I...>) noexcept {
     static_assert(keys_shorter_than<T>(32, std::index_sequence<I...>{}),
-                  "padded_key holds keys of up to 31 bytes");
+                  "padded_key holds keys of up to 31 bytes and their closing quote");
     return {pad_key(keys<T>[I])...};
   }
   static constexpr padded_key pad_key(std::string_view key) noexcept {
     padded_key out{};
     for (std::size_t i = 0; i < key.size(); ++i) out.bytes[i] = key[i];
-    out.size = key.size();
+    out.bytes[key.size()] = '"';
+    out.mask =
+        key.size() + 1 == 32 ? ~std::uint32_t{0} : (std::uint32_t{1} << (key.size() + 1)) - 1;
     return out;
   }
   template <class T>
@@ -644,12 +657,15 @@ class reader {
       const char* raw = f.key().raw();
       std::size_t index = expected;
       if (expected >= table.count || !raw_key_is(raw, table.padded_keys[expected])) {
-        std::string_view key;
-        if (!key_text(f, key)) return false;
-        index = find_key(table, key);
+        index = find_raw_key(table, raw, expected);
         if (index == table.count) {
-          if (!skip_unknown(f.value(), key, raw - 1)) return false;
-          continue;
+          std::string_view key;
+          if (!key_text(f, key)) return false;
+          index = find_key(table, key);
+          if (index == table.count) {
+            if (!skip_unknown(f.value(), key, raw - 1)) return false;
+            continue;
+          }
         }
       }
       expected = index + 1;
@@ -669,30 +685,42 @@ class reader {
     return true;
   }
 
-  /// Is the raw key (in the input, after its opening quote) exactly `key`? Word by word, the
-  /// last word masked: a call to memcmp per field cost more than the rest of the match.
-  /// Reading up to 32 bytes past `raw` stays inside the input's padding.
+  /// Is the raw key (in the input, after its opening quote) exactly `key`? All 32 bytes at once,
+  /// masked to the key and its closing quote: a call to memcmp per field cost more than the rest
+  /// of the match. Reading 32 bytes from `raw` stays inside the input's padding (a key is
+  /// followed by at least `:` and a value).
   static bool raw_key_is(const char* raw, const padded_key& key) noexcept {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    std::uint64_t diff = 0;
-    std::size_t i = 0;
-    for (; i + 8 <= key.size; i += 8) diff |= load64(raw + i) ^ load64(key.bytes + i);
-    if (i < key.size) {
-      const std::uint64_t mask = (std::uint64_t{1} << (8 * (key.size - i))) - 1;
-      diff |= (load64(raw + i) ^ load64(key.bytes + i)) & mask;
-    }
-    return diff == 0 && raw[key.size] == '"';
+#if LIVESEND_SSE2
+    const auto* k = reinterpret_cast<const __m128i*>(key.bytes);
+    const auto* r = reinterpret_cast<const __m128i*>(raw);
+    const auto low = static_cast<std::uint32_t>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(r), _mm_load_si128(k))));
+    const auto high = static_cast<std::uint32_t>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(r + 1), _mm_load_si128(k + 1))));
+    return ((low | high << 16) & key.mask) == key.mask;
 #else
-    return std::memcmp(raw, key.bytes, key.size) == 0 && raw[key.size] == '"';
+    std::uint32_t differ = 0;
+    for (std::size_t i = 0; i < 32; ++i) differ |= std::uint32_t{raw[i] != key.bytes[i]} << i;
+    return (differ & key.mask) == 0;
 #endif
   }
 
-  static std::uint64_t load64(const char* p) noexcept {
-    std::uint64_t word;
-    std::memcpy(&word, p, sizeof word);
-    return word;
+  /// The field whose key is exactly the raw key, other than `skip` (already compared): from the
+  /// one after it, as a key that is not the one expected is most often the next but one (an
+  /// optional field left out). `table.count` when none is.
+  static std::size_t find_raw_key(const record_table& table, const char* raw,
+                                  std::size_t skip) noexcept {
+    for (std::size_t i = skip + 1; i < table.count; ++i) {
+      if (raw_key_is(raw, table.padded_keys[i])) return i;
+    }
+    for (std::size_t i = 0; i < skip && i < table.count; ++i) {
+      if (raw_key_is(raw, table.padded_keys[i])) return i;
+    }
+    return table.count;
   }
 
+  /// The field of an unescaped key that no raw compare matched: exactly (a key with escapes),
+  /// else ASCII-case-insensitively. `table.count` when none is: an unknown key.
   static std::size_t find_key(const record_table& table, std::string_view key) noexcept {
     for (std::size_t i = 0; i < table.count; ++i) {
       if (table.keys[i] == key) return i;
