@@ -1,4 +1,4 @@
-// fuzz/fuzz_stream.cpp: parse_stream over arbitrary bytes.
+// fuzz/fuzz_stream.cpp: parse_stream and read_stream over arbitrary bytes.
 //
 // The buffer is copied into an allocation of exactly size + SIMDJSON_PADDING bytes, so that
 // AddressSanitizer sees any read past the padding. Properties checked on every input:
@@ -8,9 +8,11 @@
 //   whitespace (and a leading byte order mark) lies between and around them;
 // - an error lies within its record, its line is the line of its offset, and it is the error of
 //   parsing the record on its own, moved to the record's place;
-// - the string_view and padded_string overloads read the same.
+// - the string_view and padded_string overloads read the same, and so does read_stream, in
+//   pieces of any size.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -107,5 +109,36 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         ++index;
       });
   FUZZ_CHECK(copy_stats.events == stats.events && copy_stats.failed == stats.failed, "stats");
+
+  // Read in pieces, it reads the same: pieces of 1 to 256 bytes, the source giving 1 to 256
+  // bytes per call, both chosen by the input's last bytes (inputs stay under max_input_size, so
+  // every record is held).
+  const std::size_t piece = size == 0 ? 1 : 1 + data[size - 1];
+  const std::size_t gulp = size < 2 ? 1 : 1 + data[size - 2];
+  std::size_t read_at = 0;
+  index = 0;
+  livesend::parser piece_parser;
+  const livesend::stream_stats piece_stats = livesend::read_stream(
+      piece_parser,
+      [&](char* into, std::size_t room) {
+        const std::size_t n = std::min({room, gulp, size - read_at});
+        if (n != 0) std::memcpy(into, data + read_at, n);
+        read_at += n;
+        return n;
+      },
+      scratch,
+      [&](const livesend::stream_record& r, const livesend::error& err,
+          const livesend::event_view&) {
+        FUZZ_CHECK(index < seen.size(), "more records in pieces");
+        FUZZ_CHECK(r.offset == seen[index].record.offset && r.line == seen[index].record.line &&
+                       r.index == index && r.text == seen[index].record.text &&
+                       err == seen[index].err,
+                   at(r) + " in pieces of " + std::to_string(piece) + ": " + err.to_string());
+        ++index;
+      },
+      piece);
+  FUZZ_CHECK(index == seen.size(), "fewer records in pieces");
+  FUZZ_CHECK(piece_stats.events == stats.events && piece_stats.failed == stats.failed,
+             "stats in pieces");
   return 0;
 }

@@ -199,6 +199,62 @@ TEST_CASE("max_input_size: a larger input is refused before any parsing", "[limi
   }
 }
 
+TEST_CASE("read_stream holds a bounded buffer, however long the stream and its records",
+          "[limits][memory][stream]") {
+  // 2,000 events, a 20 MiB line, 2,000 events: made as they are read, never all in memory.
+  const std::string line = test::minified(test::seed()) + "\n";
+  const std::string long_start = "{\"application\": \"";
+  const std::size_t long_size = std::size_t{20} << 20;
+  const std::size_t events = 2000;
+  std::size_t at = 0;  // offset in the stream
+  const std::size_t long_at = events * line.size();
+  const std::size_t after_long = long_at + long_size + 1;
+  const std::size_t total = after_long + events * line.size();
+  auto read = [&](char* into, std::size_t room) {
+    std::size_t n = 0;
+    for (; n < room && at < total; ++n, ++at) {
+      if (at < long_at) {
+        into[n] = line[at % line.size()];
+      } else if (at < after_long) {
+        const std::size_t i = at - long_at;
+        into[n] = i < long_start.size() ? long_start[i] : i + 1 == long_size + 1 ? '\n' : 'a';
+      } else {
+        into[n] = line[(at - after_long) % line.size()];
+      }
+    }
+    return n;
+  };
+  livesend::parse_options options;
+  options.max_input_size = std::size_t{1} << 20;
+  livesend::parser parser(options);
+  livesend::event_view ev;
+  std::size_t good = 0;
+  livesend::error too_long;
+  livesend::stream_stats stats;
+  const usage u = measure([&] {
+    stats = livesend::read_stream(
+        parser, read, ev,
+        [&](const livesend::stream_record&, const livesend::error& e, const livesend::event_view&) {
+          if (e) {
+            too_long = e;
+          } else {
+            ++good;
+          }
+        },
+        std::size_t{64} << 10);
+  });
+  CHECK(stats.events == 2 * events + 1);
+  CHECK(stats.failed == 1);
+  CHECK(good == 2 * events);
+  CHECK(too_long.code() == error_code::input_too_large);
+  CHECK(too_long.offset() == long_at);
+  CHECK(too_long.line() == events + 1);
+  // The buffer grew to about twice the limit to find the long record too long, no more; the
+  // parser's own buffers are for one event.
+  INFO("peak " << u.peak << " bytes for a stream of " << total);
+  CHECK(u.peak <= 4 * options.max_input_size);
+}
+
 TEST_CASE("max_raw_depth: the deepest raw value kept, one level more refused", "[limits][depth]") {
   const std::string seed = test::minified(test::seed());
   const std::string tags = "\"Tags\":[]";

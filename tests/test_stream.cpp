@@ -1,7 +1,12 @@
 // tests/test_stream.cpp: stream.hpp: splitting records and parsing them one by one.
 #include "livesend/stream.hpp"
 
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catch.hpp"
@@ -116,4 +121,169 @@ TEST_CASE("the padded overload parses records in place", "[stream]") {
   CHECK(stats.events == 2);
   CHECK(stats.failed == 0);
   CHECK(good == 2);
+}
+
+// ---- read_stream: the same stream read in pieces --------------------------------------------
+
+namespace {
+
+/// What a stream API reported for one record.
+struct seen_record {
+  std::string text;
+  std::size_t offset;
+  std::size_t line;
+  std::size_t index;
+  livesend::error err;
+  std::optional<livesend::event> ev;  // when the record parsed
+
+  bool operator==(const seen_record& o) const {
+    return text == o.text && offset == o.offset && line == o.line && index == o.index &&
+           err == o.err && ev == o.ev;
+  }
+};
+
+std::ostream& operator<<(std::ostream& os, const seen_record& r) {
+  return os << "#" << r.index << " line " << r.line << " offset " << r.offset << " ["
+            << r.text.substr(0, 40) << "] " << r.err.to_string();
+}
+
+template <class Run>
+std::vector<seen_record> collect(Run&& run, livesend::stream_stats& stats) {
+  std::vector<seen_record> out;
+  stats = run([&](const livesend::stream_record& r, const livesend::error& e,
+                  const livesend::event_view& ev) {
+    std::optional<livesend::event> owned;
+    if (e.ok()) owned = livesend::to_owning(ev);
+    out.push_back({std::string(r.text), r.offset, r.line, r.index, e, std::move(owned)});
+  });
+  return out;
+}
+
+std::vector<seen_record> whole(std::string_view buffer, livesend::stream_stats& stats,
+                               livesend::parse_options options = {}) {
+  livesend::parser parser(options);
+  livesend::event_view ev;
+  return collect([&](auto&& f) { return livesend::parse_stream(parser, buffer, ev, f); }, stats);
+}
+
+/// read_stream over `buffer`, `piece` bytes of buffer at a time, the source giving at most
+/// `gulp` bytes per call (as a pipe does).
+std::vector<seen_record> in_pieces(std::string_view buffer, std::size_t piece, std::size_t gulp,
+                                   livesend::stream_stats& stats,
+                                   livesend::parse_options options = {}) {
+  livesend::parser parser(options);
+  livesend::event_view ev;
+  std::size_t at = 0;
+  auto read = [&](char* into, std::size_t room) {
+    const std::size_t n = std::min({room, gulp, buffer.size() - at});
+    std::memcpy(into, buffer.data() + at, n);
+    at += n;
+    return n;
+  };
+  return collect([&](auto&& f) { return livesend::read_stream(parser, read, ev, f, piece); },
+                 stats);
+}
+
+}  // namespace
+
+TEST_CASE("read_stream reads what parse_stream reads, whatever the pieces", "[stream][pieces]") {
+  const std::string good = test::minified(test::seed());
+  const std::string wrong = test::replace_once(good, "\"TotalContent\":1,", "\"TotalContent\":[],");
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::vector<std::pair<const char*, std::string>> streams = {
+      {"NDJSON", good + "\n" + wrong + "\n\n  " + good + " \r\n{\"application\" \"Web\"}\n" + good},
+      {"NDJSON, BOM, final newline", bom + good + "\n" + good + "\n"},
+      {"NDJSON of short records", "{}\n[1]\n\"x\"\n{\"a\":\"}\\\"{\"}\n7\n{\n{}"},
+      {"pretty documents", test::seed() + test::seed() + "\n\n" + test::seed()},
+      {"pretty, BOM, one unclosed", bom + test::seed() + "\n" + test::seed().substr(0, 900)},
+      {"concatenated values", "  {\"x\": \"}{\\\\\"}\n[\n1]\n{\"y\":\n[{}]} 12 true\n{" + good},
+      {"one line that never ends", good.substr(0, 700)},
+      {"blank", " \n\r\n\t"},
+      {"empty", ""},
+  };
+  for (const auto& [name, text] : streams) {
+    livesend::stream_stats expected_stats;
+    const std::vector<seen_record> expected = whole(text, expected_stats);
+    for (std::size_t piece : {std::size_t{1}, std::size_t{5}, std::size_t{64}, std::size_t{700},
+                              std::size_t{4096}, std::size_t{1} << 20}) {
+      for (std::size_t gulp :
+           {std::size_t{1}, std::size_t{3}, std::size_t{1000}, text.size() + 1}) {
+        INFO(name << ", pieces of " << piece << ", read " << gulp << " at a time");
+        livesend::stream_stats stats;
+        const std::vector<seen_record> got = in_pieces(text, piece, gulp, stats);
+        CHECK(stats.events == expected_stats.events);
+        CHECK(stats.failed == expected_stats.failed);
+        REQUIRE(got.size() == expected.size());
+        for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == expected[i]);
+      }
+    }
+  }
+}
+
+TEST_CASE("read_stream: a piece that ends on a close bracket does not end the first value",
+          "[stream][pieces]") {
+  // Found by fuzz_stream: the first value does not close on its first line (so the stream is
+  // one of values, not lines), and a piece that ended just after the inner '}' made it look
+  // closed on a line of its own.
+  const std::string text = "{\"a\": {\"b\": 1}  \n}\n{\"c\": [\"]\"]}\n[1,\n2] 3";
+  livesend::stream_stats expected_stats;
+  const std::vector<seen_record> expected = whole(text, expected_stats);
+  REQUIRE(expected.size() == 4);
+  CHECK(expected[0].text == "{\"a\": {\"b\": 1}  \n}");
+  for (std::size_t piece = 1; piece <= text.size() + 1; ++piece) {
+    for (std::size_t gulp : {std::size_t{1}, std::size_t{2}, std::size_t{7}, text.size()}) {
+      INFO("pieces of " << piece << ", read " << gulp << " at a time");
+      livesend::stream_stats stats;
+      const std::vector<seen_record> got = in_pieces(text, piece, gulp, stats);
+      REQUIRE(got.size() == expected.size());
+      for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == expected[i]);
+    }
+  }
+}
+
+TEST_CASE("read_stream passes over a record too long to hold, and goes on", "[stream][pieces]") {
+  livesend::parse_options options;
+  options.max_input_size = test::seed().size() + 10;  // every other record fits
+  const std::string good = test::minified(test::seed());
+  const std::size_t long_size = 3 * test::seed().size();
+  const std::string huge_line = "{\"x\": \"" + std::string(long_size, 'a') + "\"}";
+  // In NDJSON the long record ends with its line; in documents with its value (over lines).
+  const std::string huge_value =
+      "{\"x\": [\n" + std::string(long_size, ' ') + "\"}\\\"\", {\"y\": [\n]}\n]}";
+  const std::vector<std::pair<std::string, std::size_t>> streams = {
+      {good + "\n" + huge_line + "\n" + good + "\n", 1},
+      {good + "\n" + huge_line, 1},
+      {test::seed() + huge_value + "\n\n" + test::seed(), 1},
+      {huge_value + test::seed(), 0},
+  };
+  std::size_t passed_over = 0;
+  for (const auto& [text, index] : streams) {
+    livesend::stream_stats expected_stats;
+    const std::vector<seen_record> expected = whole(text, expected_stats, options);
+    for (std::size_t piece : {std::size_t{64}, std::size_t{1000}, std::size_t{1} << 20}) {
+      INFO("pieces of " << piece << ", stream of " << text.size() << " bytes");
+      livesend::stream_stats stats;
+      const std::vector<seen_record> got = in_pieces(text, piece, 333, stats, options);
+      CHECK(stats.events == expected_stats.events);
+      CHECK(stats.failed == expected_stats.failed);
+      REQUIRE(got.size() == expected.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        if (i != index || !got[i].text.empty()) {  // (all of it fit in the first piece)
+          CHECK(got[i] == expected[i]);
+          continue;
+        }
+        // The same record, not held: an empty text, and a message that says so.
+        CHECK(got[i].err.code() == livesend::error_code::input_too_large);
+        CHECK(expected[i].err.code() == livesend::error_code::input_too_large);
+        CHECK(got[i].offset == expected[i].offset);
+        CHECK(got[i].line == expected[i].line);
+        CHECK(got[i].err.offset() == expected[i].err.offset());
+        CHECK(got[i].err.line() == expected[i].err.line());
+        CHECK(got[i].text.empty());
+        CHECK(got[i].err.message().find("passed over") != std::string::npos);
+        ++passed_over;
+      }
+    }
+  }
+  CHECK(passed_over >= 8);
 }

@@ -5,11 +5,12 @@
 //   livesend validate [--normalized] [--unknown-keys] [FILE...]   errors, then a count
 //
 // Each FILE (standard input for `-` or when none is given) holds one JSON document, several
-// concatenated ones, or NDJSON. It is read whole into one reused padded buffer and parsed in
-// place by livesend::parse_stream into one reused event_view: after the first few events the
-// steady path allocates nothing, and output goes through one reused fmt::memory_buffer.
+// concatenated ones, or NDJSON. It is read piece by piece (1 MiB at a time, more only for a
+// longer record) by livesend::read_stream, each record parsed in place into one reused
+// event_view: memory stays bounded whatever the file's size, after the first few events the
+// steady path allocates nothing but one buffer per file, and output goes through one reused
+// fmt::memory_buffer.
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -168,62 +169,6 @@ std::optional<int> read_arguments(int argc, char** argv, options& opts) {
 }
 
 // ---- Input ----------------------------------------------------------------------------------
-
-/// A whole file in memory, followed by SIMDJSON_PADDING zero bytes so that simdjson parses it
-/// in place. Reused from file to file: it only grows.
-class input_buffer {
- public:
-  /// Reads `file` from where it stands to its end. False on a read error (errno says which).
-  bool read_all(std::FILE* file) {
-    size_ = 0;
-    const long start = std::ftell(file);  // -1 for pipes and terminals
-    bool sized = false;
-    for (;;) {
-      if (size_ == capacity_) {
-        std::size_t want = size_ < 65536 ? 65536 : size_ * 2;
-        // Once a file has given bytes (a directory gives none, but claims a huge size), its
-        // size spares the regrowth.
-        if (!sized && size_ != 0 && start >= 0) {
-          sized = true;
-          want = std::max(want, remaining(file, start) + 1);  // + 1: room to see the end
-        }
-        reserve(want);
-      }
-      const std::size_t n = std::fread(data_.get() + size_, 1, capacity_ - size_, file);
-      size_ += n;
-      if (n == 0) break;
-    }
-    if (std::ferror(file)) return false;
-    std::memset(data_.get() + size_, 0, simdjson::SIMDJSON_PADDING);
-    return true;
-  }
-
-  simdjson::padded_string_view view() const noexcept {
-    return simdjson::padded_string_view(data_.get(), size_, capacity_ + simdjson::SIMDJSON_PADDING);
-  }
-
- private:
-  /// Bytes from `start` to the end of a seekable file; 0 when it cannot say.
-  static std::size_t remaining(std::FILE* file, long start) {
-    const long here = std::ftell(file);
-    if (here < 0 || std::fseek(file, 0, SEEK_END) != 0) return 0;
-    const long end = std::ftell(file);
-    std::fseek(file, here, SEEK_SET);
-    return end > start ? static_cast<std::size_t>(end - start) : 0;
-  }
-
-  void reserve(std::size_t capacity) {
-    if (capacity <= capacity_) return;
-    std::unique_ptr<char[]> bigger(new char[capacity + simdjson::SIMDJSON_PADDING]);
-    if (size_ != 0) std::memcpy(bigger.get(), data_.get(), size_);
-    data_ = std::move(bigger);
-    capacity_ = capacity;
-  }
-
-  std::unique_ptr<char[]> data_;
-  std::size_t size_ = 0;
-  std::size_t capacity_ = 0;  // bytes for data, not counting the padding
-};
 
 // ---- Output ---------------------------------------------------------------------------------
 
@@ -460,23 +405,26 @@ class runner {
     const std::string_view name = file;
     const bool is_stdin = name == "-";
     std::FILE* in = is_stdin ? stdin : std::fopen(file, "rb");
-    if (in == nullptr || !input_.read_all(in)) {
-      const int saved = errno;
-      if (in != nullptr && !is_stdin) std::fclose(in);
-      report("livesend: {}: {}\n", name, std::strerror(saved));
+    if (in == nullptr) {
+      report("livesend: {}: {}\n", name, std::strerror(errno));
       note_status(exit_usage);
       return;
     }
-    if (!is_stdin) std::fclose(in);
-
-    const livesend::stream_stats stats = livesend::parse_stream(
-        parser_, input_.view(), scratch_,
+    errno = 0;
+    const livesend::stream_stats stats = livesend::read_stream(
+        parser_, [in](char* into, std::size_t room) { return std::fread(into, 1, room, in); },
+        scratch_,
         [&](const livesend::stream_record& record, const livesend::error& err,
             const livesend::event_view& ev) { on_record(name, record, err, ev); });
+    const int read_error = std::ferror(in) != 0 ? errno : 0;
+    if (!is_stdin) std::fclose(in);
     events_ += stats.events;
     failed_ += stats.failed;
     if (stats.failed != 0) note_status(exit_invalid);
-    if (stats.events == 0) {
+    if (read_error != 0) {
+      report("livesend: {}: {}\n", name, std::strerror(read_error));
+      note_status(exit_usage);
+    } else if (stats.events == 0) {
       report("{}: no event found\n", name);
       note_status(exit_invalid);
     }
@@ -540,7 +488,6 @@ class runner {
   livesend::event_view scratch_;
   redactor redactor_;
   std::string scratch_text_;
-  input_buffer input_;
   fmt::memory_buffer out_;
   fmt::memory_buffer err_;
   std::size_t events_ = 0;
