@@ -286,6 +286,12 @@ TEST_CASE("max_raw_depth: the deepest raw value kept, one level more refused", "
                                std::string(64, ']') + "}");
     parse_error(input, options, error_code::depth_exceeded, "Extra",
                 input.find("{\"a\":") + 5 + 63);
+    // Deeper in, the path leads to it.
+    const std::string nested = test::replace_once(
+        seed, "\"Browser\":\"edge\"",
+        "\"Browser\":\"edge\",\"Zoom\":" + std::string(65, '[') + std::string(65, ']'));
+    parse_error(nested, options, error_code::depth_exceeded, "data.ClientDetails.Zoom",
+                nested.find("\"Zoom\":") + 7 + 64);
   }
   SECTION("a smaller limit") {
     livesend::parse_options tight;

@@ -189,6 +189,15 @@ TEST_CASE("regressions found by the fuzzers and the differential test", "[rules]
             .data.total_content == 1);
 }
 
+TEST_CASE("rule 2: after an unknown key, errors name the known fields", "[rules][unknown]") {
+  // The unknown key is the path's last key only while its value is checked.
+  parse_error(test::seed_with("\"Browser\": \"edge\",",
+                              "\"Browser\": \"edge\", \"Zoom\": [1], \"City\": 7,"),
+              error_code::wrong_type, "data.ClientDetails.City");
+  parse_error(test::seed_with("\"Browser\": \"edge\",", "\"Zoom\": {\"a\": [1]},"),
+              error_code::missing_field, "data.ClientDetails.Browser");
+}
+
 TEST_CASE("rule 2: an unknown key's value must still be valid JSON", "[rules][unknown]") {
   const auto err = parse_error(
       test::seed_with("\"application\": \"Web\",", "\"application\": \"Web\", \"X\": [1,,2],"),

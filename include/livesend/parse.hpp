@@ -550,15 +550,13 @@ class reader {
   LIVESEND_NOINLINE bool read(od::value& v, std::vector<T>& out) {
     od::array array;
     if (auto e = v.get_array().get(array)) return fail_get(v, e, "an array");
-    std::size_t count = 0;
+    std::size_t count = 0;  // the element being read: the path's last index
+    const scoped_frame in_array(*this, nullptr, &count);
     for (auto element_result : array) {
       if (auto e = element_result.error()) return fail_syntax(e, nullptr);
       od::value& element = element_result.value_unsafe();  // in place, as in read_object
       if (count == out.size()) spares_.grow(out);          // else read over the element there
-      push_index(count);
-      const bool ok = read(element, out[count]);
-      pop();
-      if (!ok) return false;
+      if (!read(element, out[count])) return false;
       ++count;
     }
     if (count != out.size()) spares_.truncate(out, count);
@@ -650,6 +648,8 @@ class reader {
     static_assert(sizeof(std::uint64_t) * 8 >= 64, "the seen-mask holds 64 fields");
     std::uint64_t seen = 0;
     std::size_t expected = 0;
+    std::size_t field = 0;  // the field being read: the path's last key
+    const scoped_frame in_object(*this, &table, &field);
     for (auto field_result : obj) {
       // Used in place: copying the field out of its result stalls on store forwarding.
       if (auto e = field_result.error()) return fail_syntax(e, nullptr);
@@ -670,15 +670,12 @@ class reader {
       }
       expected = index + 1;
       seen |= std::uint64_t{1} << index;
-      push_key(table.keys[index]);
-      const bool ok = table.readers[index](*this, f.value(), record);
-      pop();
-      if (!ok) return false;
+      field = index;
+      if (!table.readers[index](*this, f.value(), record)) return false;
     }
     if (const std::uint64_t missing = table.required & ~seen) {
-      std::size_t index = 0;
-      while (!((missing >> index) & 1)) ++index;
-      push_key(table.keys[index]);
+      field = 0;
+      while (!((missing >> field) & 1)) ++field;
       return fail(error_code::missing_field, start, "required field is missing");
     }
     table.reset_unseen(spares_, record, seen);
@@ -784,14 +781,14 @@ class reader {
 
   /// Unknown keys are skipped, but their values must still be valid JSON within the depth bound.
   bool skip_unknown(od::value& v, std::string_view key, const char* at) {
-    push_key(key);
+    unknown_key_ = key;  // the path's last key while its value is checked
     if (unknown_ != nullptr) {
       const auto offset = static_cast<std::size_t>(at - input_.data());
       unknown_->push_back(unknown_key{render_path(), offset, line_of(input_, offset)});
     }
     std::string_view ignored;
     const bool ok = read_raw_text(v, ignored);
-    pop();
+    unknown_key_ = {};
     return ok;
   }
 
@@ -925,35 +922,49 @@ class reader {
   }
 
   // --- the path ------------------------------------------------------------------------------
+  //
+  // One frame per open object or array, not one per field: a frame points at the variable of
+  // the loop that says which field (or element) it is at, so that moving on to the next field
+  // costs one store. The path is rendered from the frames only when an error or an unknown key
+  // needs it.
 
-  struct segment {
-    std::string_view key;  // empty: an array index
-    std::size_t index;
+  struct frame {
+    const record_table* table;  // the object's fields; nullptr for an array
+    const std::size_t* at;      // the field's index in the table, or the element's index
   };
 
-  void push_key(std::string_view key) noexcept {
-    if (path_depth_ < path_.size()) path_[path_depth_] = segment{key, 0};
-    ++path_depth_;
-  }
-  void push_index(std::size_t index) noexcept {
-    if (path_depth_ < path_.size()) path_[path_depth_] = segment{{}, index};
-    ++path_depth_;
-  }
-  void pop() noexcept { --path_depth_; }
+  /// A frame open for the lifetime of a scope.
+  class scoped_frame {
+   public:
+    scoped_frame(reader& r, const record_table* table, const std::size_t* at) noexcept : r_(r) {
+      if (r_.depth_ < r_.frames_.size()) r_.frames_[r_.depth_] = frame{table, at};
+      ++r_.depth_;
+    }
+    ~scoped_frame() { --r_.depth_; }
+    scoped_frame(const scoped_frame&) = delete;
+    scoped_frame& operator=(const scoped_frame&) = delete;
 
+   private:
+    reader& r_;
+  };
+
+  /// e.g. `data.ContentSessions[0].Pages[2].PageIndex`; the unknown key being skipped, if any,
+  /// in place of the innermost object's field.
   std::string render_path() const {
     std::string out;
-    const std::size_t depth = std::min(path_depth_, path_.size());
+    const std::size_t depth = std::min(depth_, frames_.size());
     for (std::size_t i = 0; i < depth; ++i) {
-      const segment& s = path_[i];
-      if (s.key.data() == nullptr) {
+      const frame& f = frames_[i];
+      if (f.table == nullptr) {
         out += '[';
-        out += std::to_string(s.index);
+        out += std::to_string(*f.at);
         out += ']';
-      } else {
-        if (!out.empty()) out += '.';
-        out.append(s.key.data(), s.key.size());
+        continue;
       }
+      const bool unknown = i + 1 == depth && unknown_key_.data() != nullptr;
+      const std::string_view key = unknown ? unknown_key_ : f.table->keys[*f.at];
+      if (!out.empty()) out += '.';
+      out.append(key.data(), key.size());
     }
     return out;
   }
@@ -962,8 +973,9 @@ class reader {
   const parse_options& options_;
   spare_values& spares_;
   std::vector<unknown_key>* unknown_;
-  std::array<segment, 24> path_{};
-  std::size_t path_depth_ = 0;
+  std::array<frame, 24> frames_{};  // deeper than any record nests
+  std::size_t depth_ = 0;
+  std::string_view unknown_key_;
   bool syntax_checked_ = false;
   json_check syntax_{};
   error error_;
