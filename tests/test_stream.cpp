@@ -2,6 +2,7 @@
 #include "livesend/stream.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <ostream>
@@ -286,4 +287,28 @@ TEST_CASE("read_stream passes over a record too long to hold, and goes on", "[st
     }
   }
   CHECK(passed_over >= 8);
+}
+
+TEST_CASE("line feeds are counted exactly, whatever the length", "[stream][lines]") {
+  // The SSE2 count sums byte counters every 255 blocks of 16 bytes: lengths around 4,080 and
+  // well past it, and every short length, against std::count.
+  std::string text;
+  std::uint32_t state = 12345;
+  for (std::size_t i = 0; i < 70000; ++i) {
+    state = state * 1103515245u + 12345u;
+    text += (state >> 16) % 3 == 0 ? '\n' : static_cast<char>('a' + (state >> 20) % 26);
+  }
+  std::vector<std::size_t> lengths;
+  for (std::size_t n = 0; n <= 300; ++n) lengths.push_back(n);
+  for (std::size_t n = 4070; n <= 4100; ++n) lengths.push_back(n);
+  lengths.push_back(8161);
+  lengths.push_back(text.size());
+  for (const std::size_t n : lengths) {
+    for (const std::size_t from : {std::size_t{0}, std::size_t{1}, std::size_t{7}}) {
+      if (from + n > text.size()) continue;
+      const std::string_view part = std::string_view(text).substr(from, n);
+      CHECK(livesend::detail::count_newlines(part) ==
+            static_cast<std::size_t>(std::count(part.begin(), part.end(), '\n')));
+    }
+  }
 }

@@ -31,6 +31,30 @@ struct stream_record {
 
 namespace detail {
 
+/// The line feeds in `text` (16 bytes at a time with SSE2: std::count goes byte by byte).
+inline std::size_t count_newlines(std::string_view text) noexcept {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  std::size_t count = 0;
+  std::size_t i = 0;
+#if LIVESEND_SSE2
+  const __m128i newline = _mm_set1_epi8('\n');
+  while (i + 16 <= n) {
+    // Up to 255 blocks into byte counters (a match is -1: subtracted, it adds one), then summed.
+    __m128i counters = _mm_setzero_si128();
+    for (int blocks = 0; blocks < 255 && i + 16 <= n; ++blocks, i += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(bytes, newline));
+    }
+    const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
+    count += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) +
+             static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
+  }
+#endif
+  for (; i < n; ++i) count += p[i] == '\n' ? 1 : 0;
+  return count;
+}
+
 /// Finds where one JSON value ends, in one pass over its bytes, which may come in pieces: a
 /// container ends after its matching close bracket (strings and escapes respected), anything else
 /// at the first whitespace. It does not check the value, only frames it.
@@ -53,6 +77,10 @@ class value_end_scanner {
       return npos;
     }
     for (; i < piece.size(); ++i) {
+      if (!escaped_) {
+        i = skip_plain(piece, i);
+        if (i == piece.size()) break;
+      }
       const char c = piece[i];
       if (escaped_) {
         escaped_ = false;
@@ -71,6 +99,44 @@ class value_end_scanner {
       }
     }
     return npos;
+  }
+
+  /// The first byte from `i` on that can change the state: a quote or a backslash in a string,
+  /// a quote or a bracket outside (16 bytes at a time with SSE2).
+  std::size_t skip_plain(std::string_view piece, std::size_t i) const noexcept {
+    const char* p = piece.data();
+    const std::size_t n = piece.size();
+#if LIVESEND_SSE2
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i second = _mm_set1_epi8(in_string_ ? '\\' : '{');  // also '[' once | 0x20
+    const __m128i third = _mm_set1_epi8(in_string_ ? '\\' : '}');   // also ']' once | 0x20
+    const __m128i fold = _mm_set1_epi8(in_string_ ? 0 : 0x20);
+    for (; i + 16 <= n; i += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      const __m128i folded = _mm_or_si128(bytes, fold);
+      const __m128i hits =
+          _mm_or_si128(_mm_cmpeq_epi8(bytes, quote),
+                       _mm_or_si128(_mm_cmpeq_epi8(folded, second), _mm_cmpeq_epi8(folded, third)));
+      if (const int mask = _mm_movemask_epi8(hits)) {
+        return i + static_cast<std::size_t>(lowest_bit(static_cast<unsigned>(mask)));
+      }
+    }
+#endif
+    for (; i < n; ++i) {
+      const char c = p[i];
+      if (c == '"' || (in_string_ ? c == '\\' : ((c | 0x20) == '{' || (c | 0x20) == '}'))) break;
+    }
+    return i;
+  }
+
+  static int lowest_bit(unsigned mask) noexcept {  // mask != 0
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctz(mask);
+#else
+    int n = 0;
+    for (; (mask & 1u) == 0; mask >>= 1) ++n;
+    return n;
+#endif
   }
 
   static bool is_json_space(char c) noexcept {
@@ -140,10 +206,7 @@ class record_splitter {
     out.line = line_;
     out.index = index_++;
     // A line holds no line feed before its end; a value may.
-    if (mode_ == mode::values) {
-      line_ +=
-          static_cast<std::size_t>(std::count(buffer_.data() + start, buffer_.data() + end, '\n'));
-    }
+    if (mode_ == mode::values) line_ += detail::count_newlines(buffer_.substr(start, end - start));
     pos_ = end;
     return true;
   }
@@ -319,7 +382,7 @@ stream_stats read_stream(parser& p, Read&& read, basic_event<S>& scratch, OnReco
         const bool found = n != std::string_view::npos;
         if (!found) n = piece.size();
         skipped += n;
-        newlines += static_cast<std::size_t>(std::count(piece.data(), piece.data() + n, '\n'));
+        newlines += detail::count_newlines(piece.substr(0, n));
         keep_from(n);
         if (found || end) break;
         fill();
