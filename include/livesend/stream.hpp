@@ -285,6 +285,25 @@ struct stream_stats {
   std::size_t failed = 0;  ///< records that did not parse
 };
 
+namespace detail {
+
+/// The one step of parse_stream and read_stream: parses a record in place (`room` readable bytes
+/// from its first), counts it, moves its error to the record's place in the stream, hands it on.
+template <class S, class OnRecord>
+void parse_record(parser& p, const stream_record& record, std::size_t room, basic_event<S>& scratch,
+                  OnRecord& on_record, stream_stats& stats) {
+  ++stats.events;
+  error err =
+      p.parse(simdjson::padded_string_view(record.text.data(), record.text.size(), room), scratch);
+  if (err) {
+    ++stats.failed;
+    err.rebase(record.offset, record.line - 1);
+  }
+  on_record(record, static_cast<const error&>(err), scratch);
+}
+
+}  // namespace detail
+
 /// Parses every record of `buffer` into `scratch` (reused for each, so no allocation per event
 /// in steady state) and calls `on_record(const stream_record&, const error&, basic_event<S>&)`
 /// for each: the event is meaningful only when the error is ok. Error offsets and lines are
@@ -297,15 +316,7 @@ stream_stats parse_stream(parser& p, simdjson::padded_string_view buffer, basic_
   record_splitter splitter(buffer);
   stream_record record;
   while (splitter.next(record)) {
-    ++stats.events;
-    const std::size_t room = buffer.capacity() - record.offset;
-    error err = p.parse(simdjson::padded_string_view(record.text.data(), record.text.size(), room),
-                        scratch);
-    if (err) {
-      ++stats.failed;
-      err.rebase(record.offset, record.line - 1);
-    }
-    on_record(static_cast<const stream_record&>(record), static_cast<const error&>(err), scratch);
+    detail::parse_record(p, record, buffer.capacity() - record.offset, scratch, on_record, stats);
   }
   return stats;
 }
@@ -357,16 +368,8 @@ stream_stats read_stream(parser& p, Read&& read, basic_event<S>& scratch, OnReco
   for (;;) {
     stream_record record;
     while (splitter.next(record)) {
-      ++stats.events;
       const auto at = static_cast<std::size_t>(record.text.data() - buffer.get());
-      error err = p.parse(simdjson::padded_string_view(record.text.data(), record.text.size(),
-                                                       capacity + padding - at),
-                          scratch);
-      if (err) {
-        ++stats.failed;
-        err.rebase(record.offset, record.line - 1);
-      }
-      on_record(static_cast<const stream_record&>(record), static_cast<const error&>(err), scratch);
+      detail::parse_record(p, record, capacity + padding - at, scratch, on_record, stats);
     }
     if (end) return stats;
     keep_from(splitter.pending());
