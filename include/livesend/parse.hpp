@@ -640,9 +640,10 @@ class reader {
       field_count<T>, required_mask<T>};
 
   /// The one loop over an object's fields, for every record type: each key is matched against
-  /// the table (first the key expected next, as keys usually arrive in table order; then
-  /// exactly; then ASCII-case-insensitively) and its value read straight into the member by
-  /// that field's reader. Unknown keys are checked and skipped.
+  /// the table (first the key expected next, as keys usually arrive in table order; then the
+  /// others, on the raw bytes; then, unescaped, exactly and ASCII-case-insensitively) and its
+  /// value read straight into the member by that field's reader. Unknown keys are checked and
+  /// skipped.
   LIVESEND_NOINLINE bool read_object(od::object& obj, void* record, const record_table& table,
                                      const char* start) {
     static_assert(sizeof(std::uint64_t) * 8 >= 64, "the seen-mask holds 64 fields");
