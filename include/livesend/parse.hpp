@@ -186,8 +186,7 @@ inline integral_status exact_integer(std::string_view text, std::int64_t& out) n
 }
 
 inline std::string_view trim_json_space(std::string_view s) noexcept {
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) {
+  while (!s.empty() && json_text_impl::is_space(s.back())) {
     s.remove_suffix(1);
   }
   return s;
@@ -846,8 +845,7 @@ class reader {
 
   std::size_t first_non_space() const noexcept {
     std::size_t i = 0;
-    while (i < input_.size() &&
-           (input_[i] == ' ' || input_[i] == '\n' || input_[i] == '\r' || input_[i] == '\t')) {
+    while (i < input_.size() && json_text_impl::is_space(input_[i])) {
       ++i;
     }
     return i;

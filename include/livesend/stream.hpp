@@ -72,7 +72,7 @@ class value_end_scanner {
     }
     if (!container_) {
       for (; i < piece.size(); ++i) {
-        if (is_json_space(piece[i])) return i;
+        if (json_text_impl::is_space(piece[i])) return i;
       }
       return npos;
     }
@@ -118,7 +118,7 @@ class value_end_scanner {
           _mm_or_si128(_mm_cmpeq_epi8(bytes, quote),
                        _mm_or_si128(_mm_cmpeq_epi8(folded, second), _mm_cmpeq_epi8(folded, third)));
       if (const int mask = _mm_movemask_epi8(hits)) {
-        return i + static_cast<std::size_t>(lowest_bit(static_cast<unsigned>(mask)));
+        return i + static_cast<std::size_t>(lowest_set_bit(static_cast<unsigned>(mask)));
       }
     }
 #endif
@@ -127,20 +127,6 @@ class value_end_scanner {
       if (c == '"' || (in_string_ ? c == '\\' : ((c | 0x20) == '{' || (c | 0x20) == '}'))) break;
     }
     return i;
-  }
-
-  static int lowest_bit(unsigned mask) noexcept {  // mask != 0
-#if defined(__GNUC__) || defined(__clang__)
-    return __builtin_ctz(mask);
-#else
-    int n = 0;
-    for (; (mask & 1u) == 0; mask >>= 1) ++n;
-    return n;
-#endif
-  }
-
-  static bool is_json_space(char c) noexcept {
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
   }
 
  private:
@@ -198,7 +184,7 @@ class record_splitter {
       return false;
     }
     std::size_t trimmed = end;
-    while (trimmed > start && detail::value_end_scanner::is_json_space(buffer_[trimmed - 1])) {
+    while (trimmed > start && detail::json_text_impl::is_space(buffer_[trimmed - 1])) {
       --trimmed;
     }
     out.text = buffer_.substr(start, trimmed - start);
@@ -244,7 +230,7 @@ class record_splitter {
   enum class mode { undecided, lines, values };
 
   void skip_space() noexcept {
-    while (pos_ < buffer_.size() && detail::value_end_scanner::is_json_space(buffer_[pos_])) {
+    while (pos_ < buffer_.size() && detail::json_text_impl::is_space(buffer_[pos_])) {
       if (buffer_[pos_] == '\n') ++line_;
       ++pos_;
     }

@@ -442,16 +442,19 @@ struct bounded_chars {
   }
 };
 
-/// Index of the lowest byte of `flags` (not zero) that has its top bit set.
-inline int lowest_flagged_byte(std::uint64_t flags) noexcept {
+/// Index of the lowest set bit of `bits` (not zero).
+inline int lowest_set_bit(std::uint64_t bits) noexcept {
 #if defined(__GNUC__) || defined(__clang__)
-  return __builtin_ctzll(flags) >> 3;
+  return __builtin_ctzll(bits);
 #else
   int i = 0;
-  while (!((flags >> (8 * i)) & 0x80)) ++i;
+  for (; (bits & 1) == 0; bits >>= 1) ++i;
   return i;
 #endif
 }
+
+/// Index of the lowest byte of `flags` (not zero) that has its top bit set.
+inline int lowest_flagged_byte(std::uint64_t flags) noexcept { return lowest_set_bit(flags) >> 3; }
 
 /// Reads `YYYY-MM-DDTHH:MM:SS[.f{1,7}][Z|+HH:MM|-HH:MM]` at the start of `p` (padded_chars or
 /// bounded_chars) when it is a valid timestamp: stores the instant and returns the length of
