@@ -6,8 +6,8 @@
 # BASE and TEST are each
 #   - a git revision (HEAD, main~3, 1c876d3): that commit;
 #   - `.`: the work tree as it is, uncommitted edits included;
-#   - a patch file (benchmarks/experiments/*.patch): HEAD with the patch applied (or, when it
-#     no longer applies there, the commit its `Applies to:` line names).
+#   - a patch file (benchmarks/experiments/*.patch): the patch applied to the commit its
+#     `Applies to:` line names, or to HEAD when it names none.
 #
 # Each is built (Release, as benchmarks/run.sh builds) into build/compare/{base,test}; then
 # their livesend_bench run alternately, ROUNDS times each (the machines are shared and noisy:
@@ -53,11 +53,13 @@ cleanup() {
 trap cleanup EXIT
 
 # source_of SIDE SPEC: sets `src` to the source directory of SPEC (a revision, `.` or a patch
-# file). Not in a subshell: the worktrees it adds must be known to the cleanup.
+# file) and `commit` to what it is built from. Not in a subshell: the worktrees it adds must be
+# known to the cleanup.
 source_of() {
   local side="$1" spec="$2" dir
   if [ "$spec" = "." ]; then
     src="$root"
+    commit="the work tree"
     return
   fi
   # The same path every time, so that the build directory's cache stays valid and the next
@@ -66,24 +68,26 @@ source_of() {
   git -C "$root" worktree remove --force "$dir" >/dev/null 2>&1 || rm -rf "$dir"
   git -C "$root" worktree prune
   if [ -f "$spec" ]; then
-    local patch
+    # A patch is applied to the commit its `Applies to:` line names (so that what it is measured
+    # against does not move), else to HEAD.
+    local patch onto
     patch="$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")"
-    git -C "$root" worktree add --detach --quiet "$dir" HEAD
+    onto="$(sed -n 's/^Applies to: \([0-9a-f]\{7,40\}\).*/\1/p' "$patch" | head -1)"
+    onto="$(git -C "$root" rev-parse --verify --quiet "${onto:-HEAD}^{commit}")" || {
+      echo "compare.sh: $spec names a commit this repository does not have" >&2
+      exit 1
+    }
+    git -C "$root" worktree add --detach --quiet "$dir" "$onto"
     worktrees+=("$dir")
-    if ! git -C "$dir" apply --check "$patch" 2>/dev/null; then
-      # A patch kept in benchmarks/experiments/ names the commit it was made on.
-      local onto
-      onto="$(sed -n 's/^Applies to: \([0-9a-f]\{7,40\}\).*/\1/p' "$patch" | head -1)"
-      if [ -z "$onto" ] || ! git -C "$dir" checkout --quiet --detach "$onto"; then
-        echo "compare.sh: $spec does not apply to HEAD and names no commit it applies to" >&2
-        exit 1
-      fi
-      echo "compare.sh: $spec does not apply to HEAD: applied to $onto (compare it with $onto)" >&2
-    fi
-    git -C "$dir" apply "$patch"
+    git -C "$dir" apply "$patch" || {
+      echo "compare.sh: $spec does not apply to ${onto:0:7}" >&2
+      exit 1
+    }
+    commit="$onto"
   elif git -C "$root" rev-parse --verify --quiet "$spec^{commit}" >/dev/null; then
     git -C "$root" worktree add --detach --quiet "$dir" "$spec"
     worktrees+=("$dir")
+    commit="$(git -C "$root" rev-parse "$spec^{commit}")"
   else
     echo "compare.sh: $spec is neither a revision, nor '.', nor a patch file" >&2
     exit 2
@@ -110,10 +114,19 @@ build_side() {
 }
 
 src=""
+commit=""
 source_of base "$1"
+base_commit="$commit"
 build_side base "$src"
 source_of test "$2"
+test_commit="$commit"
 build_side test "$src"
+if [ -f "$1" ] || [ -f "$2" ]; then
+  if [ "$base_commit" != "$test_commit" ]; then
+    echo "compare.sh: note: base is built on ${base_commit:0:12}, test on ${test_commit:0:12}:" \
+      "the difference includes everything between them" >&2
+  fi
+fi
 
 corpus="$out/base/benchmarks/corpus"  # fixed seeds: both sides generate the same bytes
 results="$out/runs.csv"
