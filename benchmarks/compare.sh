@@ -134,12 +134,18 @@ results="$out/runs.csv"
 for round in $(seq "$ROUNDS"); do
   for side in base test; do
     echo "== round $round/$ROUNDS: $side" >&2
-    # A contender that disagrees with livesend is not timed and the program exits non-zero:
-    # the others' figures still count; what it said is kept for the end.
+    # A contender that disagrees with livesend is not timed and the program exits with 1: the
+    # others' figures still count, and what it said is kept for the end. Anything worse stops.
+    status=0
     "$out/$side/benchmarks/livesend_bench" --corpus="$corpus" --benchmark_filter="$FILTER" \
       --benchmark_min_time="$MIN_TIME" --benchmark_format=csv 2>"$out/$side.stderr" |
       awk -F, -v side="$side" 'NR > 1 && $6 != "" { gsub(/"/, "", $1); print side "," $1 "," $6 }' \
-        >>"$results" || true
+        >>"$results" || status=$?
+    if [ "$status" -gt 1 ]; then
+      tail -n 20 "$out/$side.stderr" >&2
+      echo "compare.sh: the $side side's livesend_bench failed (exit status $status)" >&2
+      exit 1
+    fi
   done
 done
 
