@@ -83,11 +83,11 @@ source_of() {
       echo "compare.sh: $spec does not apply to ${onto:0:7}" >&2
       exit 1
     }
-    commit="$onto"
+    commit="$(git -C "$root" rev-parse --short=12 "$onto")"
   elif git -C "$root" rev-parse --verify --quiet "$spec^{commit}" >/dev/null; then
     git -C "$root" worktree add --detach --quiet "$dir" "$spec"
     worktrees+=("$dir")
-    commit="$(git -C "$root" rev-parse "$spec^{commit}")"
+    commit="$(git -C "$root" rev-parse --short=12 "$spec^{commit}")"
   else
     echo "compare.sh: $spec is neither a revision, nor '.', nor a patch file" >&2
     exit 2
@@ -123,7 +123,7 @@ test_commit="$commit"
 build_side test "$src"
 if [ -f "$1" ] || [ -f "$2" ]; then
   if [ "$base_commit" != "$test_commit" ]; then
-    echo "compare.sh: note: base is built on ${base_commit:0:12}, test on ${test_commit:0:12}:" \
+    echo "compare.sh: note: base is built on $base_commit, test on $test_commit:" \
       "the difference includes everything between them" >&2
   fi
 fi
