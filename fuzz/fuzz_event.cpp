@@ -122,6 +122,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       livesend::detail::check_json(input.substr(livesend::detail::bom_size(input)), 1024);
   if (err) {
     check_error_shape(input, err);
+    // A syntax error is check_json's own, at its offset: the reader and the check agree.
+    if (err.code() == livesend::error_code::syntax_error ||
+        err.code() == livesend::error_code::invalid_utf8 ||
+        err.code() == livesend::error_code::trailing_content) {
+      FUZZ_CHECK(syntax.code == err.code() &&
+                     syntax.offset + livesend::detail::bom_size(input) == err.offset(),
+                 describe(err) + "\ncheck_json: " + syntax.message + " at " +
+                     std::to_string(syntax.offset));
+    }
   } else {
     // Only valid JSON is accepted.
     FUZZ_CHECK(syntax.ok(), std::string("accepted, but check_json says: ") + syntax.message +

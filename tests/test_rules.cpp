@@ -270,6 +270,42 @@ TEST_CASE("rule 4: int is strict", "[rules][int]") {
                   .total_pages.has_value());
 }
 
+TEST_CASE("rule 4: int reads every length of digits, either sign, whatever follows",
+          "[rules][int]") {
+  // 1 to 19 digits (the reader takes up to 7 at once from one word, the rest digit by digit),
+  // with whitespace or the next member right after them.
+  const std::string digits = "1234567890123456789";
+  for (std::size_t n = 1; n <= digits.size(); ++n) {
+    for (const char* sign : {"", "-"}) {
+      for (const char* after : {",", " ,", "\n,", "\t ,"}) {
+        const std::string text = sign + digits.substr(0, n);
+        INFO(text << " then " << after);
+        const std::int64_t expected = std::stoll(text);
+        CHECK(parse_ok(test::seed_with("\"TotalContent\": 1,", "\"TotalContent\": " + text + after))
+                  .data.total_content == expected);
+      }
+    }
+  }
+  for (const char* text : {"0", "-0", "9", "10", "9999999", "10000000", "-9999999", "100"}) {
+    INFO(text);
+    CHECK(parse_ok(test::seed_with("\"TotalContent\": 1,",
+                                   std::string("\"TotalContent\": ") + text + ","))
+              .data.total_content == std::stoll(text));
+  }
+  // The last member of an object: the closing brace follows at once.
+  CHECK(parse_ok(test::seed_with("\"PageIndex\": 1,", "\"PageIndex\": 4321,"))
+            .data.content_sessions[0]
+            .pages[0]
+            .page_index == 4321);
+  // Not numbers, or not JSON numbers: syntax errors at their offset.
+  for (const char* text : {"01", "-01", "00", "-", "--1", "1.", "1e", "+1", "1x", "0x1F", ".5"}) {
+    INFO(text);
+    const std::string json =
+        test::seed_with("\"TotalContent\": 1,", std::string("\"TotalContent\": ") + text + ",");
+    parse_error(json, error_code::syntax_error, "");
+  }
+}
+
 TEST_CASE("rule 4: num takes any number, bool only true and false", "[rules][num][bool]") {
   auto ev = parse_ok(test::seed_with("15.2316", "15"));
   CHECK(ev.data.client_details.geolocation_latitude == 15.0);
