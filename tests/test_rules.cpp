@@ -272,8 +272,8 @@ TEST_CASE("rule 4: int is strict", "[rules][int]") {
 
 TEST_CASE("rule 4: int reads every length of digits, either sign, whatever follows",
           "[rules][int]") {
-  // 1 to 19 digits (the reader takes up to 7 at once from one word, the rest digit by digit),
-  // with whitespace or the next member right after them.
+  // 1 to 19 digits (across the lengths where an integer reader's fast paths end: one 8-byte
+  // word, 16 digits, int64's 19), with whitespace or the next member right after them.
   const std::string digits = "1234567890123456789";
   for (std::size_t n = 1; n <= digits.size(); ++n) {
     for (const char* sign : {"", "-"}) {
@@ -292,17 +292,21 @@ TEST_CASE("rule 4: int reads every length of digits, either sign, whatever follo
                                    std::string("\"TotalContent\": ") + text + ","))
               .data.total_content == std::stoll(text));
   }
-  // The last member of an object: the closing brace follows at once.
-  CHECK(parse_ok(test::seed_with("\"PageIndex\": 1,", "\"PageIndex\": 4321,"))
-            .data.content_sessions[0]
-            .pages[0]
-            .page_index == 4321);
-  // Not numbers, or not JSON numbers: syntax errors at their offset.
-  for (const char* text : {"01", "-01", "00", "-", "--1", "1.", "1e", "+1", "1x", "0x1F", ".5"}) {
+  // The last member of an object: its closing brace right after the digits.
+  CHECK(parse_ok(test::seed_with("\"LandingPageDurationSeconds\": 0\n  }",
+                                 "\"LandingPageDurationSeconds\": 4321}"))
+            .data.landing_page_duration_seconds == 4321);
+  // Not numbers, or not JSON numbers: syntax errors, without a path, at the first byte that
+  // cannot be read (offsets within the text).
+  const std::pair<const char*, std::size_t> bad[] = {
+      {"01", 1}, {"-01", 2}, {"00", 1}, {"-", 1},    {"--1", 1}, {"1.", 2},
+      {"1e", 2}, {"+1", 0},  {"1x", 1}, {"0x1F", 1}, {".5", 0},  {"1.5.", 3}};
+  const std::size_t at = test::seed().find("\"TotalContent\": 1,") + 16;
+  for (const auto& [text, offset] : bad) {
     INFO(text);
     const std::string json =
         test::seed_with("\"TotalContent\": 1,", std::string("\"TotalContent\": ") + text + ",");
-    parse_error(json, error_code::syntax_error, "");
+    CHECK(parse_error(json, error_code::syntax_error, "").offset() == at + offset);
   }
 }
 
