@@ -12,7 +12,8 @@
 # Each is built (Release, as benchmarks/run.sh builds) into build/compare/{base,test}; then
 # their livesend_bench run alternately, ROUNDS times each (the machines are shared and noisy:
 # alternating spreads the noise over both), on the same corpus bytes. Printed: the median GB/s
-# of each contender on each side and TEST ÷ BASE, with every run's figure; then, when valgrind
+# of each contender on each side and TEST ÷ BASE, with every run's figure; each contender's
+# ratio to the On-Demand walk within each round (when FILTER runs the walk); then, when valgrind
 # is installed (CALLGRIND=0 to skip), the exact instruction count of livesend owning over the
 # first 1,000 stream events on each side.
 #
@@ -139,7 +140,8 @@ for round in $(seq "$ROUNDS"); do
     status=0
     "$out/$side/benchmarks/livesend_bench" --corpus="$corpus" --benchmark_filter="$FILTER" \
       --benchmark_min_time="$MIN_TIME" --benchmark_format=csv 2>"$out/$side.stderr" |
-      awk -F, -v side="$side" 'NR > 1 && $6 != "" { gsub(/"/, "", $1); print side "," $1 "," $6 }' \
+      awk -F, -v side="$side" -v round="$round" \
+        'NR > 1 && $6 != "" { gsub(/"/, "", $1); print side "," round "," $1 "," $6 }' \
         >>"$results" || status=$?
     if [ "$status" -gt 1 ]; then
       tail -n 20 "$out/$side.stderr" >&2
@@ -151,20 +153,38 @@ done
 
 python3 - "$results" "$1" "$2" <<'EOF'
 import collections, statistics, sys
-runs = collections.defaultdict(list)
+runs = collections.defaultdict(list)      # (side, name) -> GB/s of each round
+by_round = collections.defaultdict(dict)  # (side, round) -> name -> GB/s
 for line in open(sys.argv[1]):
-    side, name, bps = line.strip().split(",")
+    side, round_, name, bps = line.strip().split(",")
     runs[(side, name)].append(float(bps) / 1e9)
+    by_round[(side, int(round_))][name] = float(bps) / 1e9
 names = sorted({name for _, name in runs}, key=lambda n: (n.split("/")[0], n))
+median = lambda xs: f"{statistics.median(xs):.3f}" if xs else "not timed"
+runs_of = lambda xs: " ".join(f"{x:.3f}" for x in xs)
 print(f"base: {sys.argv[2]}   test: {sys.argv[3]}")
-print(f"| benchmark | base GB/s | test GB/s | test ÷ base | base runs | test runs |")
-print(f"|---|---|---|---|---|---|")
+print("| benchmark | base GB/s | test GB/s | test ÷ base | base runs | test runs |")
+print("|---|---|---|---|---|---|")
 for name in names:
     b, t = runs.get(("base", name), []), runs.get(("test", name), [])
-    median = lambda xs: f"{statistics.median(xs):.3f}" if xs else "not timed"
     ratio = f"{statistics.median(t) / statistics.median(b):.3f}×" if b and t else ""
-    runs_of = lambda xs: " ".join(f"{x:.3f}" for x in xs)
     print(f"| {name} | {median(b)} | {median(t)} | {ratio} | {runs_of(b)} | {runs_of(t)} |")
+
+# Each contender as a ratio to the On-Demand walk of its workload in the same round: the walk is
+# the same code on both sides, so these ratios cancel much of the machine's noise.
+def walk_ratios(side, name):
+    walk = name.split("/")[0] + "/limit_ondemand_walk"
+    return [r[name] / r[walk] for (s, _), r in sorted(by_round.items())
+            if s == side and name in r and walk in r]
+rows = [n for n in names if not n.endswith("/limit_ondemand_walk")
+        and (walk_ratios("base", n) or walk_ratios("test", n))]
+if rows:
+    print()
+    print("| benchmark ÷ the walk, within each round | base (median) | test (median) | base rounds | test rounds |")
+    print("|---|---|---|---|---|")
+    for name in rows:
+        b, t = walk_ratios("base", name), walk_ratios("test", name)
+        print(f"| {name} | {median(b)} | {median(t)} | {runs_of(b)} | {runs_of(t)} |")
 EOF
 
 for side in base test; do
