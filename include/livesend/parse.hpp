@@ -570,27 +570,10 @@ class reader {
     return read_fields(obj, out, start);
   }
 
-  /// Reads the fields of an object into `out`, a record of type T, in one pass: first the keys
-  /// that come in the schema's order, each compared with the field that may come next and its
-  /// value read by a direct call (a field the object lacks costs one compare); from the first
-  /// key that does not (shuffled, unknown, escaped, another case, a duplicate), the table loop.
+  /// Reads the fields of an object into `out`, a record of type T, in one pass.
   template <class T>
-  LIVESEND_NOINLINE bool read_fields(od::object& obj, T& out, const char* start) {
-    const record_table& table = record_table_of<T>;
-    constexpr auto all = std::make_index_sequence<field_count<T>>{};
-    std::uint64_t seen = 0;
-    std::size_t field = 0;  // the field being read: the path's last key
-    const scoped_frame in_object(*this, &table, &field);
-    field_cursor at;
-    if (!first_field(obj, at) || !read_in_order(at, out, seen, field, all)) return false;
-    if (at.key != nullptr && !read_any_order(at, &out, table, seen, field)) return false;
-    if (const std::uint64_t missing = table.required & ~seen) {
-      field = 0;
-      while (!((missing >> field) & 1)) ++field;
-      return fail(error_code::missing_field, start, "required field is missing");
-    }
-    reset_unseen(spares_, out, seen, all);
-    return true;
+  bool read_fields(od::object& obj, T& out, const char* start) {
+    return read_object(obj, &out, record_table_of<T>, start);
   }
 
  private:
@@ -609,6 +592,7 @@ class reader {
     const std::string_view* keys;
     const padded_key* padded_keys;
     const field_reader* readers;
+    void (*reset_unseen)(spare_values& spares, void* record, std::uint64_t seen);
     std::size_t count;
     std::uint64_t required;
   };
@@ -624,6 +608,12 @@ class reader {
   }
   template <class T>
   static constexpr auto field_readers = readers_of<T>(std::make_index_sequence<field_count<T>>{});
+
+  template <class T>
+  static void reset_unseen_of(spare_values& spares, void* record, std::uint64_t seen) {
+    reset_unseen(spares, *static_cast<T*>(record), seen,
+                 std::make_index_sequence<field_count<T>>{});
+  }
 
   template <class T, std::size_t... I>
   static constexpr std::array<padded_key, sizeof...(I)> pad_keys(
@@ -645,80 +635,50 @@ class reader {
 
   template <class T>
   static constexpr record_table record_table_of = {
-      keys<T>.data(), padded_keys<T>.data(), field_readers<T>.data(), field_count<T>,
-      required_mask<T>};
+      keys<T>.data(), padded_keys<T>.data(), field_readers<T>.data(), &reader::reset_unseen_of<T>,
+      field_count<T>, required_mask<T>};
 
-  /// Where an object's loop is: the field whose key has been read (its value not yet), and the
-  /// key's raw bytes after the opening quote; `key` is nullptr once the object has closed.
-  struct field_cursor {
-    od::object_iterator it;
-    od::object_iterator end;
-    simdjson::simdjson_result<od::field> current;
-    const char* key = nullptr;
-  };
-
-  bool first_field(od::object& obj, field_cursor& at) {
-    if (auto e = obj.begin().get(at.it)) return fail_syntax(e, nullptr);
-    if (auto e = obj.end().get(at.end)) return fail_syntax(e, nullptr);
-    return open_field(at);
-  }
-  __attribute__((always_inline)) bool next_field(field_cursor& at) {
-    ++at.it;
-    return open_field(at);
-  }
-  __attribute__((always_inline)) bool open_field(field_cursor& at) {
-    if (!(at.it != at.end)) {
-      at.key = nullptr;
-      return true;
-    }
-    at.current = *at.it;
-    if (auto e = at.current.error()) return fail_syntax(e, nullptr);
-    at.key = at.current.value_unsafe().key().raw();
-    return true;
-  }
-
-  /// The in-order pass: field I is read if the key at hand is exactly its key, else left for
-  /// the next field to try. Unrolled per record type, so that each compare and call has a
-  /// branch of its own to predict.
-  template <class T, std::size_t... I>
-  bool read_in_order(field_cursor& at, T& out, std::uint64_t& seen, std::size_t& field,
-                     std::index_sequence<I...>) {
-    return (read_if_next<T, I>(at, out, seen, field) && ...);
-  }
-  template <class T, std::size_t I>
-  bool read_if_next(field_cursor& at, T& out, std::uint64_t& seen, std::size_t& field) {
-    if (at.key == nullptr || !raw_key_is(at.key, padded_keys<T>[I])) return true;
-    field = I;
-    seen |= std::uint64_t{1} << I;
-    return read_field<T, I>(at.current.value_unsafe().value(), out) && next_field(at);
-  }
-
-  /// The loop over the rest of an object's fields, from the key at hand (the table loop).
-  LIVESEND_NOINLINE bool read_any_order(field_cursor& at, void* record, const record_table& table,
-                                        std::uint64_t& seen, std::size_t& field) {
-    std::size_t expected = seen == 0 ? 0 : field + 1;
-    do {
-      od::field& f = at.current.value_unsafe();
-      const char* raw = at.key;
+  /// The one loop over an object's fields, for every record type: each key is matched against
+  /// the table (first the key expected next, as keys usually arrive in table order; then the
+  /// others, on the raw bytes; then, unescaped, exactly and ASCII-case-insensitively) and its
+  /// value read straight into the member by that field's reader. Unknown keys are checked and
+  /// skipped.
+  LIVESEND_NOINLINE bool read_object(od::object& obj, void* record, const record_table& table,
+                                     const char* start) {
+    static_assert(sizeof(std::uint64_t) * 8 >= 64, "the seen-mask holds 64 fields");
+    std::uint64_t seen = 0;
+    std::size_t expected = 0;
+    std::size_t field = 0;  // the field being read: the path's last key
+    const scoped_frame in_object(*this, &table, &field);
+    for (auto field_result : obj) {
+      // Used in place: copying the field out of its result stalls on store forwarding.
+      if (auto e = field_result.error()) return fail_syntax(e, nullptr);
+      od::field& f = field_result.value_unsafe();
+      const char* raw = f.key().raw();
       std::size_t index = expected;
       if (expected >= table.count || !raw_key_is(raw, table.padded_keys[expected])) {
         index = find_raw_key(table, raw, expected);
+        if (index == table.count) {
+          std::string_view key;
+          if (!key_text(f, key)) return false;
+          index = find_key(table, key);
+          if (index == table.count) {
+            if (!skip_unknown(f.value(), key, raw - 1)) return false;
+            continue;
+          }
+        }
       }
-      std::string_view key;
-      if (index == table.count) {
-        if (!key_text(f, key)) return false;
-        index = find_key(table, key);
-      }
-      if (index == table.count) {
-        if (!skip_unknown(f.value(), key, raw - 1)) return false;
-      } else {
-        expected = index + 1;
-        seen |= std::uint64_t{1} << index;
-        field = index;
-        if (!table.readers[index](*this, f.value(), record)) return false;
-      }
-      if (!next_field(at)) return false;
-    } while (at.key != nullptr);
+      expected = index + 1;
+      seen |= std::uint64_t{1} << index;
+      field = index;
+      if (!table.readers[index](*this, f.value(), record)) return false;
+    }
+    if (const std::uint64_t missing = table.required & ~seen) {
+      field = 0;
+      while (!((missing >> field) & 1)) ++field;
+      return fail(error_code::missing_field, start, "required field is missing");
+    }
+    table.reset_unseen(spares_, record, seen);
     return true;
   }
 
