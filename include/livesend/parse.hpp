@@ -471,14 +471,6 @@ class reader {
   }
 
   LIVESEND_NOINLINE bool read(od::value& v, timestamp& out) {
-#ifdef LIVESEND_EXPERIMENT_FREE_TIMESTAMPS
-    // Speed of light, not a parser: a timestamp string is consumed and not parsed.
-    od::raw_json_string consumed;
-    if (v.get_raw_json_string().get(consumed) == simdjson::SUCCESS) {
-      out = timestamp::from_unix_micros(0);
-      return true;
-    }
-#endif
     // Fast path: the ISO form read straight from the input, without unescaping. `raw` is the
     // opening quote of a string value (the byte get_string starts from); parse_iso_fast reads
     // iso_fast_reads bytes after it, inside the input and its padding. A text it accepts that
