@@ -411,11 +411,6 @@ class reader {
   LIVESEND_NOINLINE bool read(od::value& v, std::string& out) {
     std::string_view s;
     if (auto e = v.get_string().get(s)) return fail_get(v, e, "a string");
-#ifdef LIVESEND_EXPERIMENT_FREE_STRING_COPIES
-    // Speed of light, not a parser: strings are not copied, but for the version (the parser
-    // checks it). The same in a fresh value and a reused one, so the suite's check still holds.
-    if (s.substr(0, 9) != "livesend-") return true;
-#endif
     assign_text(out, s);
     return true;
   }
@@ -476,14 +471,6 @@ class reader {
   }
 
   LIVESEND_NOINLINE bool read(od::value& v, timestamp& out) {
-#ifdef LIVESEND_EXPERIMENT_FREE_TIMESTAMPS
-    // Speed of light, not a parser: a timestamp string is consumed and not parsed.
-    od::raw_json_string consumed;
-    if (v.get_raw_json_string().get(consumed) == simdjson::SUCCESS) {
-      out = timestamp::from_unix_micros(0);
-      return true;
-    }
-#endif
     // Fast path: the ISO form read straight from the input, without unescaping. `raw` is the
     // opening quote of a string value (the byte get_string starts from); parse_iso_fast reads
     // iso_fast_reads bytes after it, inside the input and its padding. A text it accepts that
@@ -836,10 +823,6 @@ class reader {
         break;
     }
     text = trim_json_space(text);
-#ifdef LIVESEND_EXPERIMENT_FREE_RAW_CHECKS
-    // Speed of light, not a parser: a raw value's syntax and depth are not checked.
-    return true;
-#endif
     const json_check check = check_json(text, options_.max_raw_depth);
     if (!check.ok()) {
       const char* at = text.data() + check.offset;
