@@ -1,11 +1,10 @@
 // livesend/parse.hpp: the reusable parser and the one-shot entry points.
 //
-// One pass over the bytes of each document: a cursor reads each object's members once, matches
-// each key against the type's table (exact case first, in the expected order first) and reads
-// its value straight into the member. No tape, no second lookup, no DOM. simdjson checks the
-// UTF-8 of the whole input first (its run-time SIMD kernel) and supplies the padded buffers.
-// Parsed into a reused value, it reuses that value's memory, and keeps what an event leaves
-// unused for the next (`spare_values`): no allocation per event once the workload has been seen.
+// One pass over each object with simdjson On-Demand: the fields are iterated once, each key is
+// matched against the type's table (exact case first, in the expected order first) and its value
+// is read straight into the member. No find_field, no second lookup, no DOM. Parsed into a
+// reused value, it reuses that value's memory, and keeps what an event leaves unused for the next
+// (`spare_values`): no allocation per event once the workload has been seen.
 #pragma once
 
 #include <simdjson.h>
@@ -88,6 +87,8 @@ struct unknown_key {
 };
 
 namespace detail {
+
+namespace od = simdjson::ondemand;
 
 /// ASCII-case-insensitive equality (the contract's key rule).
 inline bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
@@ -182,6 +183,13 @@ inline integral_status exact_integer(std::string_view text, std::int64_t& out) n
   }
   out = negative ? static_cast<std::int64_t>(0 - value) : static_cast<std::int64_t>(value);
   return integral_status::ok;
+}
+
+inline std::string_view trim_json_space(std::string_view s) noexcept {
+  while (!s.empty() && json_text_impl::is_space(s.back())) {
+    s.remove_suffix(1);
+  }
+  return s;
 }
 
 template <class T>
@@ -367,227 +375,154 @@ inline void assign_text(std::string& out, std::string_view text) {
 }
 inline void assign_text(std::string_view& out, std::string_view text) noexcept { out = text; }
 
-/// The first byte from `s` on that can end or interrupt a string's plain run: a quote, a
-/// backslash or a control character (< 0x20). May return a pointer at or past `end` (the run
-/// reaches the end of the input, or a byte of the padding was found): the caller checks. `s`
-/// must be before `end`; reads at most 31 bytes past `end` (inside the padding). 32 bytes a
-/// step: most strings end within the first, so that its branch is seldom mispredicted.
-inline const char* find_string_stop(const char* s, const char* end) noexcept {
-#if LIVESEND_SSE2
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i control = _mm_set1_epi8(0x1F);
-  const auto stops = [&](const char* at) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-    const __m128i hits = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
-        _mm_cmpeq_epi8(_mm_min_epu8(bytes, control), bytes));  // unsigned bytes <= 0x1F
-    return static_cast<std::uint32_t>(_mm_movemask_epi8(hits));
-  };
-  for (;;) {
-    if (const std::uint32_t mask = stops(s) | stops(s + 16) << 16) {
-      return s + lowest_set_bit(mask);
-    }
-    s += 32;
-    if (s >= end) return end;
-  }
-#else
-  while (s < end && *s != '"' && *s != '\\' && static_cast<unsigned char>(*s) >= 0x20) ++s;
-  return s;
-#endif
-}
-
-/// One parse of one document, straight from its bytes: a cursor moves over the text once,
-/// reading each value into the model as it meets it (no tape, no index, no DOM). It keeps the
-/// path of the field it is in (for errors and unknown keys), and builds the error on the
-/// failure path.
-///
-/// The input is valid UTF-8 (checked before, in one pass) and has SIMDJSON_PADDING readable
-/// bytes past its end, whose content is not trusted: the cursor never goes past the end, and a
-/// byte is looked at only after a bound check, except by the block reads of strings, keys and
-/// timestamps, which stay inside the padding and mask off what lies past the end.
-///
-/// Errors: a syntax error anywhere in the document wins over any other error (it is located by
-/// re-checking the whole input with check_json, on the failure path only); otherwise the first
-/// error met, with the path of its field.
+/// One parse of one document: walks the On-Demand tree into a model value, keeps the path of
+/// the field it is in (for errors and unknown keys), and builds the error on the failure path.
 class reader {
  public:
-  /// The deepest a document may nest anywhere (within raw values, max_raw_depth holds).
-  static constexpr std::size_t max_document_depth = 1024;
-
-  /// `scratch` has room for input.size() bytes: unescaped strings are written there (their
-  /// total never exceeds the input's size, as each string of the input is read once and an
-  /// escape is never shorter than what it stands for).
   reader(std::string_view input, const parse_options& options, spare_values& spares,
-         std::vector<unknown_key>* unknown, char* scratch) noexcept
-      : input_(input),
-        options_(options),
-        spares_(spares),
-        unknown_(unknown),
-        p_(input.data()),
-        end_(input.data() + input.size()),
-        scratch_(scratch) {}
+         std::vector<unknown_key>* unknown) noexcept
+      : input_(input), options_(options), spares_(spares), unknown_(unknown) {}
 
   error take_error() { return std::move(error_); }
 
-  /// Reads the top-level object into `out`, then checks nothing follows it.
+  /// Reads the top-level object of `doc` into `out`, then checks nothing follows it.
   template <class T>
-  bool read_document(T& out) {
-    skip_space();
-    if (!at('{')) {
-      if (p_ == end_) return fail_syntax(p_);
-      return fail(error_code::not_an_object, p_,
-                  "the top-level value is not a JSON object; an event is an object");
+  bool read_document(od::document& doc, T& out) {
+    const char* start = input_.data() + first_non_space();
+    od::object obj;
+    if (auto e = doc.get_object().get(obj)) {
+      if (e == simdjson::INCORRECT_TYPE && !has_syntax_error()) {
+        return fail(error_code::not_an_object, start,
+                    "the top-level value is not a JSON object; an event is an object");
+      }
+      return fail_syntax(e, start);
     }
-    if (!read_object(&out, record_table_of<T>)) return false;
-    skip_space();
-    if (p_ != end_) {
-      return fail(error_code::trailing_content, p_, "content after the event's closing brace");
+    if (!read_fields(obj, out, start)) return false;
+    const char* rest = nullptr;
+    if (doc.current_location().get(rest) == simdjson::SUCCESS) {
+      if (has_syntax_error()) return fail_syntax(simdjson::TRAILING_CONTENT, rest);
+      return fail(error_code::trailing_content, rest, "content after the event's closing brace");
     }
     return true;
   }
 
   // --- scalars -------------------------------------------------------------------------------
 
-  LIVESEND_NOINLINE bool read(std::string& out) {
+  LIVESEND_NOINLINE bool read(od::value& v, std::string& out) {
     std::string_view s;
-    if (!read_string(s, "a string")) return false;
+    if (auto e = v.get_string().get(s)) return fail_get(v, e, "a string");
     assign_text(out, s);
     return true;
   }
 
-  LIVESEND_NOINLINE bool read(std::string_view& out) { return read_string(out, "a string"); }
-
-  LIVESEND_NOINLINE bool read(bool& out) {
-    if (at('t') && literal_is("true")) {
-      p_ += 4;
-      out = true;
-      return true;
-    }
-    if (at('f') && literal_is("false")) {
-      p_ += 5;
-      out = false;
-      return true;
-    }
-    return fail_type("true or false");
-  }
-
-  LIVESEND_NOINLINE bool read(double& out) {
-    const char* start = p_;
-    if (!at_number()) return fail_type("a number");
-    const std::size_t size = number_size();
-    if (size == 0) return fail_syntax(start);
-    const auto r = std::from_chars(start, start + size, out);
-    if (r.ec == std::errc::result_out_of_range) {
-      if (overflows(std::string_view(start, size))) {
-        return fail(error_code::out_of_range, start, "number does not fit a double");
-      }
-      out = *start == '-' ? -0.0 : 0.0;  // underflow: nearer zero than any double
-    } else if (r.ec != std::errc() || r.ptr != start + size) {
-      return fail_syntax(start);  // not reached: the number is well formed
-    }
-    p_ = start + size;
+  LIVESEND_NOINLINE bool read(od::value& v, std::string_view& out) {
+    if (auto e = v.get_string().get(out)) return fail_get(v, e, "a string");
     return true;
   }
 
-  LIVESEND_NOINLINE bool read(std::int64_t& out) {
-    // Fast path: 1 to 7 digits, found and converted in one 8-byte word (no loop, no branch per
-    // digit), with no fraction, no exponent and no leading zero after them.
-    const bool negative = *p_ == '-';  // *end_ is readable padding
-    const char* s = p_ + (negative ? 1 : 0);
-    if (end_ - s > 8) {
-      const std::uint64_t word = load_le64(s);
-      constexpr std::uint64_t high = 0xF0F0F0F0F0F0F0F0u;
-      constexpr std::uint64_t zeros = 0x3030303030303030u;
-      // A byte is a digit when it is 0x3X and stays so plus 6. A carry out of a non-digit
-      // byte reaches only the bytes after it, which are not looked at.
-      const std::uint64_t other =
-          ((word & high) ^ zeros) | (((word + 0x0606060606060606u) & high) ^ zeros);
-      const int n =
-          other == 0 ? 8 : lowest_set_bit(other) >> 3;  // the digits before the first other byte
-      const char next = s[n];
-      if (n > 0 && n < 8 && (s[0] != '0' || n == 1) && next != '.' && (next | 0x20) != 'e') {
-        // The digits moved to the top of the word (zeros before them), then summed in pairs,
-        // fours and eights.
-        std::uint64_t v = (word << (8 * (8 - n))) & 0x0F0F0F0F0F0F0F0Fu;
-        v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFu;
-        v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFu;
-        v = (v * 10000 + (v >> 32)) & 0xFFFFFFFFu;
-        out = negative ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v);
-        p_ = s + n;
-        return true;
+  LIVESEND_NOINLINE bool read(od::value& v, bool& out) {
+    if (auto e = v.get_bool().get(out)) return fail_get(v, e, "true or false");
+    return true;
+  }
+
+  LIVESEND_NOINLINE bool read(od::value& v, double& out) {
+    const std::string_view text = trim_json_space(v.raw_json_token());
+    if (auto e = v.get_double().get(out)) {
+      if (e == simdjson::NUMBER_ERROR && !has_syntax_error()) {
+        return fail(error_code::out_of_range, location(v), "number does not fit a double");
+      }
+      return fail_get(v, e, "a number");
+    }
+    // simdjson < 3.6.3 misreads 0.x with 20 or more fraction digits (simdjson#2093): re-read
+    // such numbers exactly. Rare in practice, so the common path pays one compare.
+    const std::size_t sign = !text.empty() && text[0] == '-' ? 1 : 0;
+    if (text.size() > sign + 21 && text[sign] == '0') {
+      double exact = 0;
+      const auto r = std::from_chars(text.data(), text.data() + text.size(), exact);
+      if (r.ec == std::errc()) {
+        out = exact;
+      } else if (r.ec == std::errc::result_out_of_range) {
+        out = sign != 0 ? -0.0 : 0.0;  // 0.x underflowing: simdjson accepted it, so it is tiny
       }
     }
-    return read_integer_text(out);
+    return true;
   }
 
-  /// An integer the fast path leaves: long, with a fraction or an exponent (`1e2` is 100), or
-  /// not a number at all.
-  LIVESEND_NOINLINE bool read_integer_text(std::int64_t& out) {
-    const char* start = p_;
-    if (!at_number()) return fail_type("an integer");
-    const std::size_t size = number_size();
-    if (size == 0) return fail_syntax(start);
-    switch (exact_integer(std::string_view(start, size), out)) {
-      case integral_status::ok:
-        p_ = start + size;
-        return true;
-      case integral_status::fraction:
-        return fail(error_code::out_of_range, start,
-                    "expected an integer, found a number with a fraction");
-      case integral_status::overflow:
-        return fail(error_code::out_of_range, start, "integer does not fit in 64 bits");
-      case integral_status::not_a_number:
-        break;
+  LIVESEND_NOINLINE bool read(od::value& v, std::int64_t& out) {
+    auto e = v.get_int64().get(out);
+    if (!e) return true;
+    od::json_type type{};
+    if (e == simdjson::INCORRECT_TYPE && v.type().get(type) == simdjson::SUCCESS &&
+        type == od::json_type::number) {
+      const char* at = location(v);
+      switch (exact_integer(trim_json_space(v.raw_json_token()), out)) {
+        case integral_status::ok:
+          return true;
+        case integral_status::fraction:
+          return fail(error_code::out_of_range, at,
+                      "expected an integer, found a number with a fraction");
+        case integral_status::overflow:
+          return fail(error_code::out_of_range, at, "integer does not fit in 64 bits");
+        case integral_status::not_a_number:
+          return fail_syntax(simdjson::NUMBER_ERROR, at);
+      }
     }
-    return fail_syntax(start);  // not reached: the number is well formed
+    return fail_get(v, e, "an integer");
   }
 
-  LIVESEND_NOINLINE bool read(timestamp& out) {
-    // Fast path: the ISO form read straight from the input. parse_iso_fast reads iso_fast_reads
-    // bytes after the opening quote, inside the input and its padding. A text it accepts that
-    // a quote inside the input follows is the whole string, with no escape (see
-    // parse_iso_fast).
+  LIVESEND_NOINLINE bool read(od::value& v, timestamp& out) {
+    // Fast path: the ISO form read straight from the input, without unescaping. `raw` is the
+    // opening quote of a string value (the byte get_string starts from); parse_iso_fast reads
+    // iso_fast_reads bytes after it, inside the input and its padding. A text it accepts that
+    // a quote follows is the whole string, with no escape (see parse_iso_fast), so it is the
+    // text get_string would give. Anything else takes read_timestamp_text.
     static_assert(iso_fast_reads < simdjson::SIMDJSON_PADDING, "the fast path reads the padding");
-    if (at('"')) {
+    const char* raw = v.raw_json_token().data();
+    if (*raw == '"') {
       timestamp t;  // `out` is written only on success, as by the general path
-      const std::size_t n = parse_iso_fast(padded_chars{p_ + 1}, t);
-      const char* close = p_ + 1 + n;
-      if (n != 0 && close < end_ && *close == '"') {
-        p_ = close + 1;
+      const std::size_t n = parse_iso_fast(padded_chars{raw + 1}, t);
+      if (n != 0 && raw[n + 1] == '"') {
+        od::raw_json_string consumed;  // the string is read: move past it
+        if (auto e = v.get_raw_json_string().get(consumed)) {
+          return fail_get(v, e, "a timestamp string");  // not reached: it is a string
+        }
         out = t;
         return true;
       }
     }
-    return read_timestamp_text(out);
+    return read_timestamp_text(v, out);
   }
 
-  /// A timestamp the fast path leaves (the .NET form, escapes, null, errors): the string,
-  /// unescaped, then the general parser. Out of line, so that the fast path needs none of its
-  /// registers or stack.
-  LIVESEND_NOINLINE bool read_timestamp_text(timestamp& out) {
-    const char* start = p_;
-    if (options_.null_timestamp_is_unset && at('n') && literal_is("null")) {
-      p_ += 4;
-      out = timestamp::unset();
-      return true;
-    }
+  /// A timestamp the fast path leaves (the .NET form, escapes, null, errors): the string as
+  /// simdjson unescapes it, then the general parser. Out of line, so that the fast path needs
+  /// none of its registers or stack.
+  LIVESEND_NOINLINE bool read_timestamp_text(od::value& v, timestamp& out) {
+    const char* at = location(v);
     std::string_view text;
-    if (!read_string(text, "a timestamp string")) return false;
+    if (auto e = v.get_string().get(text)) {
+      bool null = false;
+      if (e == simdjson::INCORRECT_TYPE && options_.null_timestamp_is_unset &&
+          v.is_null().get(null) == simdjson::SUCCESS && null) {
+        out = timestamp::unset();
+        return true;
+      }
+      return fail_get(v, e, "a timestamp string");
+    }
     if (const char* why = detail::parse_timestamp(text, out)) {
-      return fail(error_code::invalid_timestamp, start,
+      return fail(error_code::invalid_timestamp, at,
                   "invalid timestamp " + quote_for_message(text) + ": " + why);
     }
     return true;
   }
 
   template <class S>
-  LIVESEND_NOINLINE bool read(basic_raw_json<S>& out) {
-    if (at('n') && literal_is("null")) {
-      return fail(error_code::null_field, p_, "is null, but the field is required");
+  LIVESEND_NOINLINE bool read(od::value& v, basic_raw_json<S>& out) {
+    bool null = false;
+    if (v.is_null().get(null) == simdjson::SUCCESS && null) {
+      return fail(error_code::null_field, location(v), "is null, but the field is required");
     }
     std::string_view text;
-    if (!read_raw_text(text)) return false;
+    if (!read_raw_text(v, text)) return false;
     assign_text(out.json, text);
     return true;
   }
@@ -595,14 +530,15 @@ class reader {
   // --- containers ----------------------------------------------------------------------------
 
   template <class T>
-  LIVESEND_NOINLINE bool read(std::optional<T>& out) {
-    if (at('n') && literal_is("null")) {
-      p_ += 4;
+  LIVESEND_NOINLINE bool read(od::value& v, std::optional<T>& out) {
+    bool null = false;
+    if (auto e = v.is_null().get(null)) return fail_syntax(e, location(v));
+    if (null) {
       if (out) spares_.reset(out);
       return true;
     }
     if (!out) spares_.engage(out);
-    if (!read(*out)) return false;
+    if (!read(v, *out)) return false;
     if constexpr (std::is_same_v<T, timestamp>) {
       if (out->is_unset()) out.reset();  // DateTime.MinValue in an optional means no value
     }
@@ -610,250 +546,49 @@ class reader {
   }
 
   template <class T>
-  LIVESEND_NOINLINE bool read(std::vector<T>& out) {
-    if (!at('[')) return fail_type("an array");
-    const char* const end = end_;
-    const char* p = space_end(p_ + 1, end);
+  LIVESEND_NOINLINE bool read(od::value& v, std::vector<T>& out) {
+    od::array array;
+    if (auto e = v.get_array().get(array)) return fail_get(v, e, "an array");
     std::size_t count = 0;  // the element being read: the path's last index
-    if (p < end && *p == ']') {
-      p_ = p + 1;
-    } else {
-      const scoped_frame in_array(*this, nullptr, &count);
-      for (;;) {
-        p_ = p;
-        if (count == out.size()) spares_.grow(out);  // else read over the element there
-        if (!read(out[count])) return false;
-        ++count;
-        p = space_end(p_, end);
-        if (p < end && *p == ',') {
-          p = space_end(p + 1, end);
-          continue;
-        }
-        if (p < end && *p == ']') {
-          p_ = p + 1;
-          break;
-        }
-        return fail_syntax(p);
-      }
+    const scoped_frame in_array(*this, nullptr, &count);
+    for (auto element_result : array) {
+      if (auto e = element_result.error()) return fail_syntax(e, nullptr);
+      od::value& element = element_result.value_unsafe();  // in place, as in read_object
+      if (count == out.size()) spares_.grow(out);          // else read over the element there
+      if (!read(element, out[count])) return false;
+      ++count;
     }
     if (count != out.size()) spares_.truncate(out, count);
     return true;
   }
 
   template <class T, std::enable_if_t<is_record_v<T>, int> = 0>
-  bool read(T& out) {
-    if (!at('{')) return fail_type("an object");
-    return read_object(&out, record_table_of<T>);
+  bool read(od::value& v, T& out) {
+    const char* start = location(v);
+    od::object obj;
+    if (auto e = v.get_object().get(obj)) return fail_get(v, e, "an object");
+    return read_fields(obj, out, start);
+  }
+
+  /// Reads the fields of an object into `out`, a record of type T, in one pass.
+  template <class T>
+  bool read_fields(od::object& obj, T& out, const char* start) {
+    return read_object(obj, &out, record_table_of<T>, start);
   }
 
  private:
-  // --- the cursor ----------------------------------------------------------------------------
-
-  /// Is the cursor at `c` (and inside the input)?
-  bool at(char c) const noexcept { return p_ < end_ && *p_ == c; }
-
-  void skip_space() noexcept { p_ = space_end(p_, end_); }
-
-  /// The first byte from `p` on that is not whitespace, or `end`. Most often `p` itself, which
-  /// one compare tells (any byte above ' ' is not whitespace; `*end` is readable padding).
-  static const char* space_end(const char* p, const char* end) noexcept {
-    while (static_cast<unsigned char>(*p) <= ' ' && p < end && json_text_impl::is_space(*p)) ++p;
-    return p;
-  }
-
-  /// Is `word` (4 or 5 bytes) at the cursor, inside the input?
-  template <std::size_t N>
-  bool literal_is(const char (&word)[N]) const noexcept {
-    constexpr std::size_t size = N - 1;
-    return static_cast<std::size_t>(end_ - p_) >= size && std::memcmp(p_, word, size) == 0;
-  }
-
-  bool at_number() const noexcept {
-    return p_ < end_ && (*p_ == '-' || json_text_impl::is_digit(*p_));
-  }
-
-  /// The length of the well-formed JSON number at the cursor, or 0.
-  std::size_t number_size() const noexcept {
-    const std::string_view rest(p_, static_cast<std::size_t>(end_ - p_));
-    const json_text_impl::scan s = json_text_impl::scan_number(rest, 0);
-    return s.problem == nullptr ? s.pos : 0;
-  }
-
-  /// Does a well-formed number that from_chars found out of range overflow (rather than
-  /// underflow)? By the place of its first significant digit: the largest double has 309 digits
-  /// before the point, the smallest sits 324 places after it.
-  static bool overflows(std::string_view number) noexcept {
-    std::size_t i = number[0] == '-' ? 1 : 0;
-    long long place = 0;  // the first significant digit's place, 10^(place - 1)
-    bool significant = false;
-    for (; i < number.size() && json_text_impl::is_digit(number[i]); ++i) {
-      significant |= number[i] != '0';
-      place += significant ? 1 : 0;
-    }
-    if (i < number.size() && number[i] == '.') {
-      for (++i; i < number.size() && json_text_impl::is_digit(number[i]); ++i) {
-        if (significant) continue;
-        if (number[i] != '0') {
-          significant = true;
-        } else {
-          --place;
-        }
-      }
-    }
-    long long exponent = 0;
-    if (i < number.size()) {  // 'e' or 'E'
-      ++i;
-      const bool negative = number[i] == '-';
-      if (number[i] == '-' || number[i] == '+') ++i;
-      for (; i < number.size(); ++i) {
-        if (exponent < 100000000) exponent = exponent * 10 + (number[i] - '0');
-      }
-      if (negative) exponent = -exponent;
-    }
-    return place + exponent > 0;
-  }
-
-  /// Reads the string at the cursor (`expected` names the type wanted, for the error when it is
-  /// not a string): straight from the input when it has no escape, else unescaped into the
-  /// scratch space.
-  bool read_string(std::string_view& text, const char* expected) {
-    if (!at('"')) return fail_type(expected);
-    const char* s = p_ + 1;
-    const char* stop = s < end_ ? find_string_stop(s, end_) : end_;
-    if (stop < end_ && *stop == '"') {
-      text = std::string_view(s, static_cast<std::size_t>(stop - s));
-      p_ = stop + 1;
-      return true;
-    }
-    return read_escaped_string(text);
-  }
-
-  /// The string at the cursor when it has an escape, or is not well formed.
-  LIVESEND_NOINLINE bool read_escaped_string(std::string_view& text) {
-    const char* s = p_ + 1;
-    char* const begin = scratch_;
-    char* out = scratch_;
-    for (;;) {
-      const char* stop = s < end_ ? find_string_stop(s, end_) : end_;
-      if (stop >= end_) return fail_syntax(p_);  // unterminated
-      std::memcpy(out, s, static_cast<std::size_t>(stop - s));
-      out += stop - s;
-      if (*stop == '"') {
-        text = std::string_view(begin, static_cast<std::size_t>(out - begin));
-        scratch_ = out;
-        p_ = stop + 1;
-        return true;
-      }
-      if (*stop != '\\' || end_ - stop < 2) return fail_syntax(stop);  // a control character
-      const char letter = stop[1];
-      s = stop + 2;
-      switch (letter) {
-        case '"':
-        case '\\':
-        case '/':
-          *out++ = letter;
-          continue;
-        case 'b':
-          *out++ = '\b';
-          continue;
-        case 'f':
-          *out++ = '\f';
-          continue;
-        case 'n':
-          *out++ = '\n';
-          continue;
-        case 'r':
-          *out++ = '\r';
-          continue;
-        case 't':
-          *out++ = '\t';
-          continue;
-        case 'u':
-          break;
-        default:
-          return fail_syntax(stop);
-      }
-      long unit = hex4(s);
-      if (unit < 0 || json_text_impl::is_low_surrogate(unit)) return fail_syntax(stop);
-      s += 4;
-      if (json_text_impl::is_high_surrogate(unit)) {
-        // A high surrogate must be followed at once by the \u escape of a low one.
-        const long low = end_ - s >= 2 && s[0] == '\\' && s[1] == 'u' ? hex4(s + 2) : -1;
-        if (!json_text_impl::is_low_surrogate(low)) return fail_syntax(stop);
-        unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-        s += 6;
-      }
-      out = append_utf8(out, static_cast<std::uint32_t>(unit));
-    }
-  }
-
-  /// The four hex digits at `s` as a number, or -1 (also when the input ends first).
-  long hex4(const char* s) const noexcept {
-    if (end_ - s < 4) return -1;
-    long unit = 0;
-    for (int k = 0; k < 4; ++k) {
-      const int digit = json_text_impl::hex_value(s[k]);
-      if (digit < 0) return -1;
-      unit = unit * 16 + digit;
-    }
-    return unit;
-  }
-
-  static char* append_utf8(char* out, std::uint32_t c) noexcept {
-    if (c < 0x80) {
-      *out++ = static_cast<char>(c);
-    } else if (c < 0x800) {
-      *out++ = static_cast<char>(0xC0 | (c >> 6));
-      *out++ = static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-      *out++ = static_cast<char>(0xE0 | (c >> 12));
-      *out++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      *out++ = static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-      *out++ = static_cast<char>(0xF0 | (c >> 18));
-      *out++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-      *out++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      *out++ = static_cast<char>(0x80 | (c & 0x3F));
-    }
-    return out;
-  }
-
-  /// The JSON text of the value at the cursor, checked for syntax and for depth (within
-  /// max_raw_depth), and moves past it.
-  bool read_raw_text(std::string_view& text) {
-    const char* start = p_;
-    if (p_ == end_) return fail_syntax(p_);
-    const auto from = static_cast<std::size_t>(p_ - input_.data());
-    const json_text_impl::value_extent value =
-        json_text_impl::scan_value(input_, from, options_.max_raw_depth);
-    if (!value.check.ok()) {
-      const char* problem = input_.data() + value.check.offset;
-      if (value.check.code == error_code::depth_exceeded) {
-        return fail(error_code::depth_exceeded, problem,
-                    "nested deeper than " + std::to_string(options_.max_raw_depth) + " levels");
-      }
-      return fail_syntax(problem);
-    }
-    p_ = input_.data() + value.end;
-    text = std::string_view(start, static_cast<std::size_t>(p_ - start));
-    return true;
-  }
-
-  // --- objects -------------------------------------------------------------------------------
-
   /// What the one object loop needs to know of a record type: its keys, a reader per field,
   /// which fields are required, and how to reset the optional ones an object lacks. Built from
   /// `schema<T>` at compile time; erasing the type keeps one copy of the loop for all records.
   /// A key as the fast compare wants it: its bytes and the closing quote, zero-padded to 32
-  /// bytes, a mask of the bytes that count, and its size.
+  /// bytes, and a mask of the bytes that count.
   struct padded_key {
     alignas(16) char bytes[32];
     std::uint32_t mask;
-    std::uint32_t size;
   };
 
   struct record_table {
-    using field_reader = bool (*)(reader&, void* record);
+    using field_reader = bool (*)(reader&, od::value&, void* record);
     const std::string_view* keys;
     const padded_key* padded_keys;
     const field_reader* readers;
@@ -863,8 +598,8 @@ class reader {
   };
 
   template <class T, std::size_t I>
-  static bool read_field_of(reader& r, void* record) {
-    return r.read_field<T, I>(*static_cast<T*>(record));
+  static bool read_field_of(reader& r, od::value& v, void* record) {
+    return r.read_field<T, I>(v, *static_cast<T*>(record));
   }
   template <class T, std::size_t... I>
   static constexpr std::array<record_table::field_reader, sizeof...(I)> readers_of(
@@ -893,7 +628,6 @@ class reader {
     out.bytes[key.size()] = '"';
     out.mask =
         key.size() + 1 == 32 ? ~std::uint32_t{0} : (std::uint32_t{1} << (key.size() + 1)) - 1;
-    out.size = static_cast<std::uint32_t>(key.size());
     return out;
   }
   template <class T>
@@ -904,70 +638,41 @@ class reader {
       keys<T>.data(), padded_keys<T>.data(), field_readers<T>.data(), &reader::reset_unseen_of<T>,
       field_count<T>, required_mask<T>};
 
-  /// The one loop over an object's members (the cursor at its `{`), for every record type: each
-  /// key is matched against the table (first the key expected next, as keys usually arrive in
-  /// table order; then the others, on the raw bytes; then, unescaped, exactly and
-  /// ASCII-case-insensitively) and its value read straight into the member by that field's
-  /// reader. Unknown keys are checked and skipped. A key met twice is read twice: the last wins.
-  LIVESEND_NOINLINE bool read_object(void* record, const record_table& table) {
+  /// The one loop over an object's fields, for every record type: each key is matched against
+  /// the table (first the key expected next, as keys usually arrive in table order; then the
+  /// others, on the raw bytes; then, unescaped, exactly and ASCII-case-insensitively) and its
+  /// value read straight into the member by that field's reader. Unknown keys are checked and
+  /// skipped.
+  LIVESEND_NOINLINE bool read_object(od::object& obj, void* record, const record_table& table,
+                                     const char* start) {
     static_assert(sizeof(std::uint64_t) * 8 >= 64, "the seen-mask holds 64 fields");
-    // The cursor and the table are kept in locals between the field readers' calls: stores
-    // into the model may alias the members, which would be reloaded after each one.
-    const char* const end = end_;
-    const padded_key* const padded = table.padded_keys;
-    const std::size_t count = table.count;
-    const char* const start = p_;
     std::uint64_t seen = 0;
     std::size_t expected = 0;
     std::size_t field = 0;  // the field being read: the path's last key
     const scoped_frame in_object(*this, &table, &field);
-    const char* p = space_end(start + 1, end);
-    if (p < end && *p == '}') {
-      ++p;
-    } else {
-      for (;;) {
-        if (p >= end || *p != '"') return fail_syntax(p);
-        const char* const quote = p;
-        const char* const raw = p + 1;
-        std::size_t index = expected;
-        if (expected >= count || !raw_key_is(raw, padded[expected])) {
-          index = find_raw_key(table, raw, expected);
-        }
-        std::string_view key;
-        if (index != count) {
-          const char* close = raw + padded[index].size;
-          if (close >= end) return fail_syntax(quote);  // its closing quote is past the end
-          p = close + 1;
-        } else {
-          p_ = p;
-          if (!read_string(key, "a string key")) return false;
+    for (auto field_result : obj) {
+      // Used in place: copying the field out of its result stalls on store forwarding.
+      if (auto e = field_result.error()) return fail_syntax(e, nullptr);
+      od::field& f = field_result.value_unsafe();
+      const char* raw = f.key().raw();
+      std::size_t index = expected;
+      if (expected >= table.count || !raw_key_is(raw, table.padded_keys[expected])) {
+        index = find_raw_key(table, raw, expected);
+        if (index == table.count) {
+          std::string_view key;
+          if (!key_text(f, key)) return false;
           index = find_key(table, key);
-          p = p_;
+          if (index == table.count) {
+            if (!skip_unknown(f.value(), key, raw - 1)) return false;
+            continue;
+          }
         }
-        p = space_end(p, end);
-        if (p >= end || *p != ':') return fail_syntax(p);
-        p_ = space_end(p + 1, end);
-        if (index == count) {
-          if (!skip_unknown(key, quote)) return false;
-        } else {
-          expected = index + 1;
-          seen |= std::uint64_t{1} << index;
-          field = index;
-          if (!table.readers[index](*this, record)) return false;
-        }
-        p = space_end(p_, end);
-        if (p < end && *p == ',') {
-          p = space_end(p + 1, end);
-          continue;
-        }
-        if (p < end && *p == '}') {
-          ++p;
-          break;
-        }
-        return fail_syntax(p);
       }
+      expected = index + 1;
+      seen |= std::uint64_t{1} << index;
+      field = index;
+      if (!table.readers[index](*this, f.value(), record)) return false;
     }
-    p_ = p;
     if (const std::uint64_t missing = table.required & ~seen) {
       field = 0;
       while (!((missing >> field) & 1)) ++field;
@@ -979,8 +684,8 @@ class reader {
 
   /// Is the raw key (in the input, after its opening quote) exactly `key`? All 32 bytes at once,
   /// masked to the key and its closing quote: a call to memcmp per field cost more than the rest
-  /// of the match. Reading 32 bytes from `raw` stays inside the input's padding (`raw` is inside
-  /// the input); the caller checks that the closing quote is inside the input too.
+  /// of the match. Reading 32 bytes from `raw` stays inside the input's padding (a key is
+  /// followed by at least `:` and a value).
   static bool raw_key_is(const char* raw, const padded_key& key) noexcept {
 #if LIVESEND_SSE2
     const auto* k = reinterpret_cast<const __m128i*>(key.bytes);
@@ -1024,21 +729,21 @@ class reader {
   }
 
   template <class T, std::size_t I>
-  bool read_field(T& out) {
+  bool read_field(od::value& v, T& out) {
     constexpr auto def = std::get<I>(schema<T>::fields);
     if constexpr (is_event<T>::value && def.key == std::string_view("version")) {
-      const char* start = p_;
-      if (!read(out.*(def.member))) return false;
+      const char* at = location(v);
+      if (!read(v, out.*(def.member))) return false;
       const std::string_view version = out.*(def.member);
       if (version != version_v3 && version != version_enriched_v3) {
-        return fail(error_code::unsupported_version, start,
+        return fail(error_code::unsupported_version, at,
                     "unsupported version " + quote_for_message(version) + "; expected \"" +
                         std::string(version_v3) + "\" or \"" + std::string(version_enriched_v3) +
                         "\"");
       }
       return true;
     } else {
-      return read(out.*(def.member));
+      return read(v, out.*(def.member));
     }
   }
 
@@ -1061,79 +766,151 @@ class reader {
     }
   }
 
+  /// The key's text: straight from the input when it has no escape, else unescaped.
+  bool key_text(od::field& f, std::string_view& key) {
+    const char* raw = f.key().raw();
+    const char* end = raw;
+    while (*end != '"' && *end != '\\') ++end;  // stage 1 guarantees the closing quote
+    if (*end == '"') {
+      key = std::string_view(raw, static_cast<std::size_t>(end - raw));
+      return true;
+    }
+    if (auto e = f.unescaped_key().get(key)) return fail_syntax(e, raw);
+    return true;
+  }
+
   /// Unknown keys are skipped, but their values must still be valid JSON within the depth bound.
-  /// `quote` is the key's opening quote.
-  bool skip_unknown(std::string_view key, const char* quote) {
+  bool skip_unknown(od::value& v, std::string_view key, const char* at) {
     unknown_key_ = key;  // the path's last key while its value is checked
     if (unknown_ != nullptr) {
-      const auto offset = static_cast<std::size_t>(quote - input_.data());
+      const auto offset = static_cast<std::size_t>(at - input_.data());
       unknown_->push_back(unknown_key{render_path(), offset, line_of(input_, offset)});
     }
     std::string_view ignored;
-    const bool ok = read_raw_text(ignored);
+    const bool ok = read_raw_text(v, ignored);
     unknown_key_ = {};
     return ok;
   }
 
+  /// The JSON text of any value, checked for syntax and depth (On-Demand does not look inside
+  /// the values it skips).
+  bool read_raw_text(od::value& v, std::string_view& text) {
+    od::json_type type{};
+    if (auto e = v.type().get(type)) return fail_syntax(e, location(v));
+    switch (type) {
+      case od::json_type::array: {
+        od::array array;
+        if (auto e = v.get_array().get(array)) return fail_syntax(e, location(v));
+        if (auto e = array.raw_json().get(text)) return fail_syntax(e, nullptr);
+        break;
+      }
+      case od::json_type::object: {
+        od::object obj;
+        if (auto e = v.get_object().get(obj)) return fail_syntax(e, location(v));
+        if (auto e = obj.raw_json().get(text)) return fail_syntax(e, nullptr);
+        break;
+      }
+      case od::json_type::string: {
+        // Consumed, not only looked at: simdjson skips an unconsumed string followed by ':' as
+        // if it were a key, so `"k": "v": 1}}` would pass for an object that closed.
+        text = v.raw_json_token();
+        od::raw_json_string ignored;
+        if (auto e = v.get_raw_json_string().get(ignored)) return fail_syntax(e, location(v));
+        break;
+      }
+      default:
+        text = v.raw_json_token();
+        break;
+    }
+    text = trim_json_space(text);
+    const json_check check = check_json(text, options_.max_raw_depth);
+    if (!check.ok()) {
+      const char* at = text.data() + check.offset;
+      if (check.code == error_code::depth_exceeded) {
+        return fail(error_code::depth_exceeded, at,
+                    "nested deeper than " + std::to_string(options_.max_raw_depth) + " levels");
+      }
+      return fail_syntax(simdjson::TAPE_ERROR, at);
+    }
+    return true;
+  }
+
   // --- errors --------------------------------------------------------------------------------
 
-  /// Does the document have a syntax error anywhere, or nest deeper than 1024 levels? Checked
-  /// once, on a failure path only.
+  const char* location(od::value& v) noexcept {
+    const char* at = nullptr;
+    if (v.current_location().get(at) != simdjson::SUCCESS) return nullptr;
+    return at;
+  }
+
+  std::size_t first_non_space() const noexcept {
+    std::size_t i = 0;
+    while (i < input_.size() && json_text_impl::is_space(input_[i])) {
+      ++i;
+    }
+    return i;
+  }
+
   bool has_syntax_error() noexcept {
     if (!syntax_checked_) {
-      syntax_ = check_json(input_, max_document_depth);
+      syntax_ = check_json(input_, 1024);
       syntax_checked_ = true;
     }
     return !syntax_.ok();
   }
 
-  /// The value at the cursor is not of the type the field wants (`expected`), or is null where
-  /// a value is required. A syntax error anywhere wins, and so does nesting too deep anywhere
-  /// (a value of the wrong type may be too deep to be read at all).
-  LIVESEND_COLD bool fail_type(const char* expected) {
-    if (has_syntax_error()) return fail_syntax(p_);
-    const char* start = p_;
-    const char c = p_ < end_ ? *p_ : '\0';
-    const char* found = nullptr;
-    if (c == '[') {
-      found = "an array";
-    } else if (c == '{') {
-      found = "an object";
-    } else if (c == '"') {
-      found = "a string";
-    } else if (c == '-' || json_text_impl::is_digit(c)) {
-      found = "a number";
-    } else if ((c == 't' && literal_is("true")) || (c == 'f' && literal_is("false"))) {
-      found = "true or false";
-    } else if (c == 'n' && literal_is("null")) {
-      return fail(error_code::null_field, start, "is null, but the field is required");
-    } else {
-      return fail_syntax(start);
+  /// A value of the wrong type, a null where a value is required, or a syntax error.
+  LIVESEND_COLD bool fail_get(od::value& v, simdjson::error_code e, const char* expected) {
+    od::json_type type{};
+    if (e != simdjson::INCORRECT_TYPE || v.type().get(type) != simdjson::SUCCESS ||
+        has_syntax_error()) {
+      return fail_syntax(e, location(v));
     }
-    return fail(error_code::wrong_type, start,
+    if (type == od::json_type::null) {
+      return fail(error_code::null_field, location(v), "is null, but the field is required");
+    }
+    static constexpr const char* names[] = {"an array", "an object",     "a number",
+                                            "a string", "true or false", "null"};
+    const char* found = "another type";
+    switch (type) {
+      case od::json_type::array:
+        found = names[0];
+        break;
+      case od::json_type::object:
+        found = names[1];
+        break;
+      case od::json_type::number:
+        found = names[2];
+        break;
+      case od::json_type::string:
+        found = names[3];
+        break;
+      case od::json_type::boolean:
+        found = names[4];
+        break;
+      case od::json_type::null:
+        found = names[5];
+        break;
+    }
+    return fail(error_code::wrong_type, location(v),
                 std::string("expected ") + expected + ", found " + found);
   }
 
-  /// A syntax error, located precisely by check_json over the whole input; at `at` with a plain
-  /// message in case the check finds nothing (a reader and check_json that disagree).
-  LIVESEND_COLD bool fail_syntax(const char* at) {
+  /// A syntax-level error: located precisely by re-checking the whole input (failure path
+  /// only); simdjson's own message and position when the check finds nothing.
+  LIVESEND_COLD bool fail_syntax(simdjson::error_code e, const char* at) {
+    // Syntax errors are located by offset, not by path.
     if (has_syntax_error()) {
-      return report(syntax_.code, input_.data() + syntax_.offset, syntax_.message, false);
+      return fail(syntax_.code, input_.data() + syntax_.offset, syntax_.message, false);
     }
-    return report(error_code::syntax_error, at, "invalid JSON", false);
+    error_code code = error_code::syntax_error;
+    if (e == simdjson::UTF8_ERROR) code = error_code::invalid_utf8;
+    if (e == simdjson::DEPTH_ERROR) code = error_code::depth_exceeded;
+    return fail(code, at, simdjson::error_message(e), false);
   }
 
-  /// Any other error, at `at`, with the path. A syntax error anywhere in the input wins, and so
-  /// does nesting deeper than max_document_depth before `at`.
-  LIVESEND_COLD bool fail(error_code code, const char* at, std::string message) {
-    if (has_syntax_error() &&
-        (syntax_.code != error_code::depth_exceeded || input_.data() + syntax_.offset < at)) {
-      return fail_syntax(at);
-    }
-    return report(code, at, std::move(message), true);
-  }
-
-  bool report(error_code code, const char* at, std::string message, bool with_path) {
+  LIVESEND_COLD bool fail(error_code code, const char* at, std::string message,
+                          bool with_path = true) {
     std::size_t offset = 0;
     if (at != nullptr && at >= input_.data() && at <= input_.data() + input_.size()) {
       offset = static_cast<std::size_t>(at - input_.data());
@@ -1195,9 +972,6 @@ class reader {
   const parse_options& options_;
   spare_values& spares_;
   std::vector<unknown_key>* unknown_;
-  const char* p_;                   // the cursor
-  const char* const end_;           // the end of the input
-  char* scratch_;                   // where the next unescaped string goes
   std::array<frame, 24> frames_{};  // deeper than any record nests
   std::size_t depth_ = 0;
   std::string_view unknown_key_;
@@ -1224,7 +998,7 @@ class parser {
   template <class S>
   [[nodiscard]] error parse(std::string_view json, basic_event<S>& out) {
     if (json.size() > options_.max_input_size) return too_large(json.size());
-    reserve(copy_, copy_capacity_, json.size() + simdjson::SIMDJSON_PADDING);
+    reserve_copy(json.size());
     std::memcpy(copy_.get(), json.data(), json.size());
     std::memset(copy_.get() + json.size(), 0, simdjson::SIMDJSON_PADDING);
     return parse(simdjson::padded_string_view(copy_.get(), json.size(),
@@ -1274,19 +1048,21 @@ class parser {
   /// parse() past the byte order mark.
   template <class S>
   error parse_json(simdjson::padded_string_view json, basic_event<S>& out) {
+    detail::reader reader(json, options_, spares_,
+                          options_.report_unknown_keys ? &unknown_keys_ : nullptr);
     if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) {
       return error(error_code::empty_input, {}, 0, 1, "no JSON value in the input");
     }
-    if (!simdjson::validate_utf8(json.data(), json.size())) {
-      // Where, and whether a syntax error comes first: the check of the whole text says.
-      const detail::json_check check = detail::check_json(json, detail::reader::max_document_depth);
+    simdjson::ondemand::document doc;
+    if (auto e = ondemand_.iterate(json).get(doc)) {
+      auto check = detail::check_json(json, 1024);
+      if (check.ok()) {
+        return error(error_code::syntax_error, {}, 0, 1, simdjson::error_message(e));
+      }
       return error(check.code, {}, check.offset, detail::line_of(json, check.offset),
                    check.message);
     }
-    reserve(scratch_, scratch_capacity_, json.size());
-    detail::reader reader(json, options_, spares_,
-                          options_.report_unknown_keys ? &unknown_keys_ : nullptr, scratch_.get());
-    if (!reader.read_document(out)) return reader.take_error();
+    if (!reader.read_document(doc, out)) return reader.take_error();
     return {};
   }
 
@@ -1296,18 +1072,16 @@ class parser {
                      std::to_string(options_.max_input_size));
   }
 
-  /// Makes `buffer` hold at least `size` bytes, growing by doubling; its content is not kept.
-  static void reserve(std::unique_ptr<char[]>& buffer, std::size_t& capacity, std::size_t size) {
-    if (size <= capacity && buffer) return;
-    capacity = std::max(size, capacity * 2);
-    buffer.reset(new char[capacity == 0 ? 1 : capacity]);
+  void reserve_copy(std::size_t size) {
+    if (size + simdjson::SIMDJSON_PADDING <= copy_capacity_) return;
+    copy_capacity_ = std::max(size + simdjson::SIMDJSON_PADDING, copy_capacity_ * 2);
+    copy_.reset(new char[copy_capacity_]);
   }
 
   parse_options options_;
-  std::unique_ptr<char[]> copy_;  // a padded copy of input given without padding
+  simdjson::ondemand::parser ondemand_;
+  std::unique_ptr<char[]> copy_;
   std::size_t copy_capacity_ = 0;
-  std::unique_ptr<char[]> scratch_;  // the unescaped strings of the last parse
-  std::size_t scratch_capacity_ = 0;
   std::vector<unknown_key> unknown_keys_;
   detail::spare_values spares_;
 };

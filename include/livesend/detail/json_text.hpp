@@ -267,31 +267,25 @@ class container_stack {
   std::size_t depth_ = 0;
 };
 
-/// Where scan_value stopped: `check` is ok and `end` is one past the value, or `check` is its
-/// first problem.
-struct value_extent {
-  json_check check;
-  std::size_t end = 0;
-};
-
-/// Scans the one JSON value that starts at `start` (its first byte, not whitespace), nested at
-/// most `max_depth` deep, and stops right after it. Bytes >= 0x80 are accepted inside strings
-/// here (UTF-8 is checked separately).
-inline value_extent scan_value(std::string_view text, std::size_t start,
-                               std::size_t max_depth) noexcept {
+/// The syntax and depth part of check_json; bytes >= 0x80 are accepted inside strings here.
+inline json_check check_syntax(std::string_view text, std::size_t max_depth) noexcept {
   enum class expect { value, first_element, first_key, key, colon, after_value };
   const std::size_t n = text.size();
   const std::size_t depth_limit = max_depth < json_depth_cap ? max_depth : json_depth_cap;
   const auto syntax_error = [](std::size_t offset, const char* message) {
-    return value_extent{json_check{error_code::syntax_error, offset, message}, offset};
+    return json_check{error_code::syntax_error, offset, message};
   };
 
+  std::size_t i = skip_space(text, 0);
+  if (i == n) return {error_code::empty_input, 0, "empty input"};
   container_stack open;
   expect state = expect::value;
-  std::size_t i = start;
   for (;;) {
-    if (state == expect::after_value && open.depth() == 0) return {json_check{}, i};
     i = skip_space(text, i);
+    if (state == expect::after_value && open.depth() == 0) {
+      if (i == n) return {};
+      return json_check{error_code::trailing_content, i, "content after the JSON value"};
+    }
     if (i == n) return syntax_error(n, end_of_input);
     const char c = text[i];
 
@@ -346,7 +340,7 @@ inline value_extent scan_value(std::string_view text, std::size_t start,
     // A value starts at i.
     if (c == '[' || c == '{') {
       if (open.depth() == depth_limit) {
-        return {json_check{error_code::depth_exceeded, i, "nesting deeper than the limit"}, i};
+        return {error_code::depth_exceeded, i, "nesting deeper than the limit"};
       }
       open.push(c == '{');
       ++i;
@@ -358,19 +352,6 @@ inline value_extent scan_value(std::string_view text, std::size_t start,
     i = value.pos;
     state = expect::after_value;
   }
-}
-
-/// The syntax and depth part of check_json; bytes >= 0x80 are accepted inside strings here.
-inline json_check check_syntax(std::string_view text, std::size_t max_depth) noexcept {
-  const std::size_t start = skip_space(text, 0);
-  if (start == text.size()) return {error_code::empty_input, 0, "empty input"};
-  const value_extent value = scan_value(text, start, max_depth);
-  if (!value.check.ok()) return value.check;
-  const std::size_t rest = skip_space(text, value.end);
-  if (rest != text.size()) {
-    return json_check{error_code::trailing_content, rest, "content after the JSON value"};
-  }
-  return {};
 }
 
 /// The length of the valid UTF-8 sequence (RFC 3629) of 2 to 4 bytes at pos, or 0 when the
