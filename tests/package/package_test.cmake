@@ -14,6 +14,19 @@
 #   CONFIG         the configuration to build
 #   EXECUTABLE     the file name of the program the project builds
 #   INPUT          the argument to run it with; it must exit 0
+#
+# MODE=fresh_install   the README's install from a source tree: configure (tests and CLI off),
+#                      build, install
+#   SOURCE_DIR, BINARY_DIR, PREFIX, INITIAL_CACHE, GENERATOR...   as above
+#   EXPECT         files that must exist below PREFIX afterwards, separated by `|`
+#
+# MODE=compile   a plain compiler command, as a user without CMake writes it
+#   COMPILER       the C++ compiler
+#   ARGS           its arguments, separated by `|`
+#   PKG_CONFIG     pkg-config and PKG_CONFIG_PATH, PKG_MODULES: their flags are appended
+#   COPY_FROM, COPY_TO   a directory copied first (COPY_TO emptied)
+#   PROGRAM, INPUT the program built, run with INPUT; it must exit 0 (when PROGRAM is set)
+#   EXPECT_ERROR   instead: the compiler must fail, its output matching this regex
 cmake_minimum_required(VERSION 3.21)
 
 function(run_step what)
@@ -71,6 +84,58 @@ elseif(MODE STREQUAL "consumer")
 
   run_step("run" "${program}" "${INPUT}")
 
+elseif(MODE STREQUAL "fresh_install")
+  unset(ENV{DESTDIR})
+  file(REMOVE_RECURSE "${BINARY_DIR}" "${PREFIX}")
+  run_step("configure" "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -G "${GENERATOR}"
+           -C "${INITIAL_CACHE}" -DCMAKE_BUILD_TYPE=Release -DLIVESEND_BUILD_TESTS=OFF
+           -DLIVESEND_BUILD_CLI=OFF)
+  run_step("build" "${CMAKE_COMMAND}" --build "${BINARY_DIR}")
+  run_step("install" "${CMAKE_COMMAND}" --install "${BINARY_DIR}" --prefix "${PREFIX}")
+  string(REPLACE "|" ";" expected "${EXPECT}")
+  foreach(file IN LISTS expected)
+    if(NOT EXISTS "${PREFIX}/${file}")
+      message(FATAL_ERROR "the install did not produce ${PREFIX}/${file}")
+    endif()
+  endforeach()
+
+elseif(MODE STREQUAL "compile")
+  if(COPY_TO)
+    file(REMOVE_RECURSE "${COPY_TO}")
+    file(COPY "${COPY_FROM}" DESTINATION "${COPY_TO}")
+  endif()
+  string(REPLACE "|" ";" args "${ARGS}")
+  if(PKG_CONFIG)
+    set(ENV{PKG_CONFIG_PATH} "${PKG_CONFIG_PATH}")
+    execute_process(
+      COMMAND "${PKG_CONFIG}" --cflags --libs ${PKG_MODULES}
+      OUTPUT_VARIABLE pc_flags
+      OUTPUT_STRIP_TRAILING_WHITESPACE COMMAND_ECHO STDOUT RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "pkg-config --cflags --libs ${PKG_MODULES} failed (${rc})")
+    endif()
+    separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
+    list(APPEND args ${pc_flags})
+  endif()
+  if(EXPECT_ERROR)
+    execute_process(COMMAND "${COMPILER}" ${args} COMMAND_ECHO STDOUT RESULT_VARIABLE rc
+                    OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(rc EQUAL 0)
+      message(FATAL_ERROR "the compiler accepted what it must refuse")
+    endif()
+    if(NOT out MATCHES "${EXPECT_ERROR}")
+      message(FATAL_ERROR "the compiler's output does not match `${EXPECT_ERROR}`:\n${out}")
+    endif()
+    string(REGEX MATCHALL "error" errors "${out}")
+    list(LENGTH errors count)
+    message(STATUS "refused as expected (${count} lines saying error):\n${out}")
+  else()
+    run_step("compile" "${COMPILER}" ${args})
+    if(PROGRAM)
+      run_step("run" "${PROGRAM}" "${INPUT}")
+    endif()
+  endif()
+
 else()
-  message(FATAL_ERROR "MODE must be `install` or `consumer`, not `${MODE}`")
+  message(FATAL_ERROR "MODE must be install, consumer, fresh_install or compile, not `${MODE}`")
 endif()
