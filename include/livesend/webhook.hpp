@@ -47,6 +47,13 @@ inline constexpr std::string_view signature_old_header = "x-seismic-signature-ol
 struct signature_headers {
   std::optional<std::string_view> signature;      ///< `x-seismic-signature`
   std::optional<std::string_view> signature_old;  ///< `x-seismic-signature-old`
+
+  /// Neither header.
+  signature_headers() = default;
+  /// `{sig}` or `{sig, sig_old}`; either may be `std::nullopt`.
+  signature_headers(std::optional<std::string_view> new_header,
+                    std::optional<std::string_view> old_header = std::nullopt) noexcept
+      : signature(new_header), signature_old(old_header) {}
 };
 
 /// The app's signing secrets (their UTF-8 bytes are the HMAC key): the current one and, during a
@@ -55,6 +62,11 @@ struct signature_headers {
 struct signing_secrets {
   std::string_view current;
   std::optional<std::string_view> previous;
+
+  /// `secret` or `{secret, previous_secret}`; the views must outlive the call that uses them.
+  signing_secrets(std::string_view current_secret,  // NOLINT: implicit by design
+                  std::optional<std::string_view> previous_secret = std::nullopt) noexcept
+      : current(current_secret), previous(previous_secret) {}
 };
 
 /// True when `body` is authentic: either header holds the HMAC-SHA256 of `body` under either
@@ -292,6 +304,33 @@ struct webhook_scanner {
   }
 };
 
+/// Reads a scalar document through, so that `nothing` is not taken for a null.
+inline simdjson::error_code webhook_check_scalar(simdjson::ondemand::document& doc,
+                                                 simdjson::ondemand::json_type type) {
+  using json_type = simdjson::ondemand::json_type;
+  simdjson::error_code e = simdjson::SUCCESS;
+  switch (type) {
+    case json_type::null: {
+      bool is_null = false;
+      e = doc.is_null().get(is_null);
+      if (!e && !is_null) e = simdjson::N_ATOM_ERROR;
+      break;
+    }
+    case json_type::boolean:
+      e = doc.get_bool().error();
+      break;
+    case json_type::number:
+      e = doc.get_number().error();
+      break;
+    case json_type::string:
+      e = doc.get_string().error();
+      break;
+    default:
+      return simdjson::SUCCESS;  // an array: not read, it is no event anyway
+  }
+  return e;
+}
+
 inline livesend::error webhook_error(error_code code, std::string path, std::string message) {
   return livesend::error(code, std::move(path), 0, 1, std::move(message));
 }
@@ -446,6 +485,8 @@ inline envelope envelope_reader::read(simdjson::padded_string_view body) {
   simdjson::ondemand::json_type type{};
   if (auto e = doc.type().get(type)) return syntax(&doc, e);
   if (type != simdjson::ondemand::json_type::object) {
+    // `type()` looks at the first character only: a scalar must be read to be known valid.
+    if (auto e = detail::webhook_check_scalar(doc, type)) return syntax(&doc, e);
     const char* what = type == simdjson::ondemand::json_type::array ? "an array" : "a scalar";
     out.error = webhook_error(error_code::not_an_object, {},
                               std::string("the body is ") + what + ", not a JSON object");
