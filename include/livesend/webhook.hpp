@@ -1,7 +1,7 @@
 // livesend/webhook.hpp: what a webhook endpoint needs before it parses (the optional
 // `livesend::webhook` component, which links OpenSSL's libcrypto): the signature check, a cheap
 // look at the envelope to tell challenges, session summaries and other events apart, and the
-// answer to a challenge. The contract is docs/spec `receiver.md`.
+// answer to a challenge, as the contract's `receiver.md` asks.
 //
 //   livesend::envelope_reader reader;                     // one per thread, reused
 //   if (!livesend::verify_signature(body, {sig, sig_old}, {secret, previous})) -> 401
@@ -119,7 +119,9 @@ struct envelope {
 /// a repeated key wins), and `data.challenge` only for `WebhookChallengeV1`. `data` is otherwise
 /// skipped without being read, so a body whose `data` is broken still classifies as its
 /// `version` says (the parse then reports the error). A `version` decides when present; the old
-/// challenge form is recognised only without one. A UTF-8 byte order mark is skipped.
+/// challenge form is recognised only without one. A UTF-8 byte order mark is skipped. Only what
+/// is read is checked: the whole body's UTF-8 and brackets (simdjson's first stage), the top-level
+/// keys and values, nothing inside `data` or inside a top-level array (`not_an_object` either way).
 ///
 /// Not thread-safe: one reader per thread. Reusing it reuses its parser's and its buffer's memory.
 class envelope_reader {
