@@ -1,4 +1,4 @@
-// examples/cli/livesend.cpp: the `livesend` command-line tool.
+// tools/livesend/main.cpp: the `livesend` command-line tool.
 //
 //   livesend summary  [--normalized] [--unknown-keys] [--redact] [FILE...]   a readable report
 //   livesend json     [--normalized] [--unknown-keys] [--redact] [FILE...]   normalized JSON
