@@ -40,10 +40,11 @@ class output {
   /// Whether a write to stdout failed: nothing more is written there, the run stops.
   bool failed() const noexcept { return stdout_failed_; }
 
-  /// One line (or more) to stderr, after what stdout holds.
+  /// One line (or more) to stderr, after what stdout holds; nothing once stdout has failed
+  /// (the run stops there, and the last line on stderr says why).
   template <class... Args>
   void error(fmt::format_string<Args...> format, Args&&... args) noexcept {
-    flush();
+    if (!flush()) return;
     try {
       err_.clear();
       fmt::format_to(fmt::appender(err_), format, std::forward<Args>(args)...);
@@ -53,10 +54,9 @@ class output {
     }
   }
 
-  /// Text to stderr as it is, after what stdout holds.
+  /// Text to stderr as it is, after what stdout holds; nothing once stdout has failed.
   void error_text(std::string_view text) noexcept {
-    flush();
-    write_stderr(text);
+    if (flush()) write_stderr(text);
   }
 
   /// Ends the run: flushes stdout; returns `status`, or 2 when any output failed.
