@@ -285,7 +285,8 @@ def markdown(summary, runs, machine, stats, cli, callgrind, raw):
     lines.append(f"| compiler | {machine.get('compiler', '?')} |")
     lines.append(f"| kernel, date | {machine.get('kernel', '?')}, {machine.get('date', '?')} |")
     source = machine.get("commit", "?")
-    for key, path in [("include", "include/"), ("examples_cli", "examples/cli/ (the CLI)")]:
+    for key, path in [("include", "include/"), ("examples_cli", "examples/cli/ (the CLI)"),
+                      ("tools_livesend", "tools/livesend/ (the CLI)")]:
         if machine.get(f"{key}_modified") == "yes":
             source += (f" + uncommitted changes in {path} (diff sha256 "
                        f"{machine.get(f'{key}_diff_sha256', '?')})")

@@ -61,7 +61,7 @@ step "machine"
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   # What was measured, when the tree holds uncommitted changes to the library or the CLI.
-  for dir in include examples/cli; do
+  for dir in include tools/livesend; do
     key="${dir//\//_}"
     if [[ -n "$(git -C "$root" status --porcelain -- "$dir" 2>/dev/null)" ]]; then
       echo "${key}_modified=yes"
@@ -91,7 +91,7 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 step "CLI: livesend validate on the stream corpus, $CLI_RUNS runs each"
-cli_default="$build/examples/livesend"
+cli_default="$build/tools/livesend/livesend"
 cli_native="$bench_dir/livesend-native"
 echo -e "binary\trun\twall_ns\tuser_s\tsys_s\tmax_rss_kib\tminor_faults" >"$raw/cli.tsv"
 for name in default native; do

@@ -1,7 +1,8 @@
 // tests/test_cli.cpp: the `livesend` command-line tool, run as a process through /bin/sh.
 //
-// LIVESEND_CLI_PATH names the tool, LIVESEND_TEST_DATA_DIR the tests/data folder; commands run
-// from that folder, so file names in the tool's messages are the short relative ones below.
+// LIVESEND_CLI_PATH names the tool (the environment variable LIVESEND_TEST_CLI, when set, names
+// another build of it to test instead), LIVESEND_TEST_DATA_DIR the tests/data folder; commands
+// run from that folder, so file names in the tool's messages are the short relative ones below.
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,6 +56,12 @@ std::string read_file(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+/// The tool under test.
+std::string cli_path() {
+  const char* other = std::getenv("LIVESEND_TEST_CLI");
+  return other != nullptr && *other != '\0' ? other : LIVESEND_CLI_PATH;
+}
+
 /// Runs `script` with /bin/sh in the test data folder, stdin from `input` (a path relative to
 /// that folder), stdout and stderr captured. `$LIVESEND` in the script names the tool.
 run_result run_shell(const std::string& script, const std::string& input = "/dev/null") {
@@ -65,7 +72,7 @@ run_result run_shell(const std::string& script, const std::string& input = "/dev
   const fs::path out_path = base.string() + ".out";
   const fs::path err_path = base.string() + ".err";
   const std::string command = "cd " + shell_quote(LIVESEND_TEST_DATA_DIR) +
-                              " && LIVESEND=" + shell_quote(LIVESEND_CLI_PATH) + " && { " + script +
+                              " && LIVESEND=" + shell_quote(cli_path()) + " && { " + script +
                               "\n} <" + shell_quote(input) + " >" + shell_quote(out_path.string()) +
                               " 2>" + shell_quote(err_path.string());
   const int wait_status = std::system(command.c_str());
@@ -490,4 +497,143 @@ TEST_CASE("--redact masks personal data", "[cli][redact]") {
     CHECK(r.err == "-:18: data.ClientDetails.IpAddress: expected a string, found an object\n");
   }
   SECTION("help") { CHECK(cli("summary --help").out.find("--redact") != std::string::npos); }
+}
+
+// ---- Output errors (issue 15): never an abort; exit status 2; reported where stderr works ----
+
+namespace {
+
+const std::string stdout_full = "livesend: standard output: No space left on device\n";
+
+/// A file of `pairs` times lines 1 and 2 of cli/mixed.ndjson (a good event, then one with an
+/// error): a run that goes through all of it prints `pairs` error lines. Removed with the object.
+class big_input {
+ public:
+  explicit big_input(int pairs)
+      : path_(fs::temp_directory_path() /
+              ("livesend-test-cli-big-" + std::to_string(::getpid()) + ".ndjson")) {
+    const std::vector<std::string> mixed =
+        lines_of(read_file(fs::path(LIVESEND_TEST_DATA_DIR) / "cli/mixed.ndjson"));
+    REQUIRE(mixed.size() >= 2);
+    std::ofstream out(path_, std::ios::binary);
+    for (int i = 0; i < pairs; ++i) out << mixed[0] << '\n' << mixed[1] << '\n';
+    REQUIRE(out.good());
+  }
+  big_input(const big_input&) = delete;
+  big_input& operator=(const big_input&) = delete;
+  ~big_input() {
+    std::error_code ignored;
+    fs::remove(path_, ignored);
+  }
+  std::string path() const { return shell_quote(path_.string()); }
+
+ private:
+  fs::path path_;
+};
+
+/// The lines of `err` that report a bad event of big_input.
+std::size_t event_errors(const std::string& err) {
+  std::size_t n = 0;
+  for (const std::string& line : lines_of(err)) {
+    if (line.find(": data.TotalContent: expected an integer") != std::string::npos) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("an output error is never an abort", "[cli][output-errors]") {
+  REQUIRE(fs::exists("/dev/full"));
+  SECTION("a usage error, stderr full") {
+    const run_result r = cli("frobnicate " + seed + " 2>/dev/full");
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+  }
+  SECTION("a usage error, stderr closed") {
+    const run_result r = run_shell("\"$LIVESEND\" json --pretty " + seed + " 2>&-");
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+  }
+  SECTION("no command, stderr full") { CHECK(cli("2>/dev/full").status == 2); }
+  SECTION("a bad event, stderr full: its error is lost, so exit 2") {
+    const run_result r = cli("validate cli/mixed.ndjson 2>/dev/full");
+    CHECK(r.status == 2);
+    CHECK(r.out == "4 events, 2 valid, 2 invalid\n");
+  }
+  SECTION("a bad event, stderr closed") {
+    const run_result r = cli("validate cli/mixed.ndjson 2>&-");
+    CHECK(r.status == 2);
+    CHECK(r.out == "4 events, 2 valid, 2 invalid\n");
+  }
+  SECTION("stderr closed and nothing to say: no error") {
+    const run_result r = cli("validate " + seed + " 2>&-");
+    CHECK(r.status == 0);
+    CHECK(r.out == "1 events, 1 valid, 0 invalid\n");
+  }
+  SECTION("stdout full") {
+    for (const char* command : {"json", "summary", "validate"}) {
+      INFO(command);
+      const run_result r = cli(std::string(command) + " " + seed + " >/dev/full");
+      CHECK(r.status == 2);
+      CHECK(r.err == stdout_full);
+    }
+  }
+  SECTION("stdout closed") {
+    const run_result r = cli("json " + seed + " >&-");
+    CHECK(r.status == 2);
+    CHECK(starts_with(r.err, "livesend: standard output: "));
+    CHECK(lines_of(r.err).size() == 1);
+  }
+  SECTION("stdout and stderr full, or stderr closed") {
+    CHECK(cli("json " + seed + " >/dev/full 2>/dev/full").status == 2);
+    CHECK(cli("json " + seed + " >/dev/full 2>&-").status == 2);
+    CHECK(cli("validate cli/mixed.ndjson >/dev/full 2>/dev/full").status == 2);
+  }
+}
+
+TEST_CASE("help and version check their writes", "[cli][output-errors]") {
+  REQUIRE(fs::exists("/dev/full"));
+  for (const char* args :
+       {"--help", "-h", "summary --help", "validate -h", "--version", "json --version"}) {
+    INFO(args);
+    const run_result r = cli(std::string(args) + " >/dev/full");
+    CHECK(r.status == 2);
+    CHECK(r.err == stdout_full);
+    CHECK(cli(std::string(args) + " >/dev/full 2>/dev/full").status == 2);
+    CHECK(cli(std::string(args) + " >&- 2>&-").status == 2);
+  }
+}
+
+TEST_CASE("the first failed write to stdout stops the run", "[cli][output-errors]") {
+  // 1000 bad events among 2000 (21 MB): a run that goes on after its output failed reports
+  // all 1000 on stderr; one that stops at the first failed write reports those before it only.
+  const int pairs = 1000;
+  const big_input big(pairs);
+  SECTION("a full disk") {
+    REQUIRE(fs::exists("/dev/full"));
+    const run_result r = run_shell("\"$LIVESEND\" json " + big.path() + " >/dev/full");
+    CHECK(r.status == 2);
+    CHECK(event_errors(r.err) <= 1);  // the one that flushed stdout, at most
+    REQUIRE(!lines_of(r.err).empty());
+    CHECK(lines_of(r.err).back() + "\n" == stdout_full);
+  }
+  // `head -c 1` reads a little and goes away: the tool's next write fails with EPIPE (SIGPIPE is
+  // ignored), whether the shell that started it had SIGPIPE at its default or ignored. What it
+  // wrote before that is bounded by the pipe's capacity (64 KiB on Linux: a few events), not
+  // by the input.
+  for (const std::string sigpipe : {"", "trap '' PIPE; "}) {
+    DYNAMIC_SECTION("a reader that goes away" << (sigpipe.empty() ? "" : ", SIGPIPE ignored")) {
+      const run_result r = run_shell(sigpipe + "exec 3>&1; { \"$LIVESEND\" json " + big.path() +
+                                     "; echo \"status $?\" >&3; } | head -c 1 >/dev/null");
+      CHECK(r.out == "status 2\n");
+      CHECK(event_errors(r.err) < 100);
+      REQUIRE(!lines_of(r.err).empty());
+      CHECK(lines_of(r.err).back() == "livesend: standard output: Broken pipe");
+    }
+  }
+  SECTION("a reader that reads it all: every error") {
+    const run_result r = run_shell("\"$LIVESEND\" json " + big.path() + " >/dev/null");
+    CHECK(r.status == 1);
+    CHECK(event_errors(r.err) == pairs);
+  }
 }

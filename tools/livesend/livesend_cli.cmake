@@ -1,0 +1,19 @@
+# tools/livesend/livesend_cli.cmake: livesend_add_cli(<target>) adds an executable of the
+# `livesend` tool (tools/livesend/CMakeLists.txt builds livesend_cli with it; the benchmarks a
+# -march=native one). The tool reads its arguments with CLI11 (Debian: libcli11-dev, header
+# only); the library target livesend::livesend does not need it.
+include_guard(GLOBAL)
+
+if(NOT TARGET CLI11::CLI11)
+  find_package(CLI11 CONFIG REQUIRED)
+endif()
+
+function(livesend_add_cli target)
+  set(dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}")
+  # One file per command: a new one in commands/ is built without a line here.
+  file(GLOB commands CONFIGURE_DEPENDS "${dir}/commands/*.cpp")
+  add_executable(${target} "${dir}/main.cpp" "${dir}/arguments.cpp" "${dir}/input.cpp"
+                           "${dir}/output.cpp" ${commands})
+  target_include_directories(${target} PRIVATE "${dir}")
+  target_link_libraries(${target} PRIVATE livesend::livesend CLI11::CLI11)
+endfunction()
