@@ -431,11 +431,8 @@ class runner {
 
   void on_record(std::string_view name, const livesend::stream_record& record,
                  const livesend::error& err, const livesend::event_view& ev) {
-    if (opts_.parse.report_unknown_keys) {
-      // The parser places unknown keys within the record; the record starts at record.line.
-      for (const livesend::unknown_key& key : parser_.unknown_keys()) {
-        report("{}:{}: {}: unknown key\n", name, record.line + key.line - 1, key.path);
-      }
+    for (const livesend::unknown_key& key : record.unknown_keys) {
+      report("{}:{}: {}: unknown key\n", name, key.line, key.path);
     }
     if (err) {
       report("{}:{}: {}\n", name, err.line(), err);

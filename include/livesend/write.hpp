@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "livesend/detail/json_text.hpp"
+#include "livesend/detail/schema.hpp"
 #include "livesend/model.hpp"
 #include "livesend/timestamp.hpp"
 
