@@ -125,8 +125,9 @@ class parser {
     return out;
   }
 
-  /// The paths of the unknown keys met by the last parse (`report_unknown_keys` only), e.g.
-  /// `data.ClientDetails.Timezone`, spelled as in the input.
+  /// The unknown keys met by the last parse (`report_unknown_keys` only): each one's path, e.g.
+  /// `data.ClientDetails.Timezone`, spelled as in the input, and its offset and line in the
+  /// input (after `parse_at`, in the larger buffer). Streams hand each record's keys with it.
   const std::vector<unknown_key>& unknown_keys() const noexcept { return unknown_keys_; }
 
   const parse_options& options() const noexcept { return options_; }
