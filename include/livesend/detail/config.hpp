@@ -10,6 +10,9 @@
 #endif
 #if LIVESEND_CPLUSPLUS < 201703L
 #error "livesend needs C++17 or later: compile with -std=c++17 (MSVC: /std:c++17 /Zc:__cplusplus)"
+// A missing header is a fatal error: the compiler stops at the message above, instead of going on
+// to report every C++17 construct that follows.
+#include <livesend_needs_cxx17_or_later>
 #endif
 
 #include <cstddef>
