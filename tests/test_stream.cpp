@@ -312,3 +312,126 @@ TEST_CASE("line feeds are counted exactly, whatever the length", "[stream][lines
     }
   }
 }
+
+// ---- record_reader and the unknown keys of a record ------------------------------------------
+
+TEST_CASE("record_reader hands out the records record_splitter finds, whatever the pieces",
+          "[stream][reader]") {
+  const std::string good = test::minified(test::seed());
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::vector<std::string> streams = {
+      bom + good + "\n\n  " + good + " \r\n{\"application\" \"Web\"}\n" + good,
+      test::seed() + test::seed() + "\n\n" + test::seed(),
+      "{}\n[1]\n\"x\"\n{\"a\":\"}\\\"{\"}\n7\n{\n{}",
+  };
+  for (const std::string& buffer : streams) {
+    const auto expected = split(buffer);
+    for (const std::size_t piece : {std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
+      std::size_t at = 0;
+      livesend::record_reader records(
+          [&](char* into, std::size_t room) {
+            const std::size_t n = std::min(room, buffer.size() - at);
+            std::memcpy(into, buffer.data() + at, n);
+            at += n;
+            return n;
+          },
+          livesend::parse_options{}.max_input_size, piece);
+      livesend::stream_record r;
+      livesend::error err;
+      std::size_t i = 0;
+      while (records.next(r, err)) {
+        CAPTURE(piece, i);
+        CHECK(err.ok());
+        REQUIRE(i < expected.size());
+        CHECK(r.text == expected[i].text);
+        CHECK(r.offset == expected[i].offset);
+        CHECK(r.line == expected[i].line);
+        CHECK(r.index == expected[i].index);
+        const simdjson::padded_string_view padded = records.padded(r);
+        CHECK(padded.capacity() >= r.text.size() + simdjson::SIMDJSON_PADDING);
+        ++i;
+      }
+      CHECK(i == expected.size());
+    }
+  }
+}
+
+TEST_CASE("record_reader passes over a record too long to hold, with its error",
+          "[stream][reader]") {
+  const std::string buffer = "{\"a\":1}\n{\"" + std::string(100, 'x') + "\":1}\n{\"b\":2}\n";
+  std::size_t at = 0;
+  livesend::record_reader records(
+      [&](char* into, std::size_t room) {
+        const std::size_t n = std::min(room, buffer.size() - at);
+        std::memcpy(into, buffer.data() + at, n);
+        at += n;
+        return n;
+      },
+      32, 16);
+  livesend::stream_record r;
+  livesend::error err;
+  REQUIRE(records.next(r, err));
+  CHECK((err.ok() && r.text == "{\"a\":1}"));
+  REQUIRE(records.next(r, err));
+  CHECK(err.code() == livesend::error_code::input_too_large);
+  CHECK(r.text.empty());
+  CHECK(r.line == 2);
+  CHECK(err.line() == 2);
+  CHECK(err.offset() == 8);
+  REQUIRE(records.next(r, err));
+  CHECK((err.ok() && r.text == "{\"b\":2}" && r.line == 3 && r.index == 2));
+  CHECK_FALSE(records.next(r, err));
+}
+
+TEST_CASE("a record's unknown keys come with it, located in the stream", "[stream][unknown]") {
+  const std::string good = test::minified(test::seed());
+  const std::string odd =
+      test::replace_once(good, "\"TotalContent\":1,", "\"TotalContent\":1,\"Extra\":[1,2],");
+  const std::string pretty = test::replace_once(test::seed(), "\"City\"", "\"Zone\": 1, \"City\"");
+  const std::string buffer = good + "\n" + odd + "\n" + good + "\n";
+  const std::string documents = test::seed() + "\n" + pretty;
+  livesend::parse_options options;
+  options.report_unknown_keys = true;
+  for (const std::string* text : {&buffer, &documents}) {
+    for (const bool pieces : {false, true}) {
+      livesend::parser parser(options);
+      livesend::event_view ev;
+      std::vector<livesend::unknown_key> keys;
+      std::vector<std::size_t> counts;
+      auto on_record = [&](const livesend::stream_record& r, const livesend::error& err,
+                           const livesend::event_view&) {
+        CHECK(err.ok());
+        counts.push_back(r.unknown_keys.size());
+        for (const livesend::unknown_key& key : r.unknown_keys) keys.push_back(key);
+      };
+      if (pieces) {
+        std::size_t at = 0;
+        (void)livesend::read_stream(
+            parser,
+            [&](char* into, std::size_t room) {
+              const std::size_t n = std::min({room, std::size_t{100}, text->size() - at});
+              std::memcpy(into, text->data() + at, n);
+              at += n;
+              return n;
+            },
+            ev, on_record, 512);
+      } else {
+        (void)livesend::parse_stream(parser, *text, ev, on_record);
+      }
+      CAPTURE(pieces);
+      REQUIRE(keys.size() == 1);
+      CHECK(keys[0].line == livesend::detail::line_of(*text, keys[0].offset));
+      const std::string_view at_key = std::string_view(*text).substr(keys[0].offset);
+      if (text == &buffer) {
+        CHECK(counts == std::vector<std::size_t>{0, 1, 0});
+        CHECK(keys[0].path == "data.Extra");
+        CHECK(keys[0].line == 2);
+        CHECK(at_key.substr(0, 7) == "\"Extra\"");
+      } else {
+        CHECK(counts == std::vector<std::size_t>{0, 1});
+        CHECK(keys[0].path == "data.ClientDetails.Zone");
+        CHECK(at_key.substr(0, 6) == "\"Zone\"");
+      }
+    }
+  }
+}

@@ -607,7 +607,12 @@ namespace {
 // The general parser alone, without the fast path: parse_timestamp as it was before it, which
 // still gives every reason and reads every form the fast path leaves.
 const char* general_parse(std::string_view text, timestamp& out) {
-  if (text.size() > 4 && text[4] == '-') return livesend::detail::parse_iso_timestamp(text, out);
+  if (text.size() > 4 && text[4] == '-') {
+    std::int64_t us = 0;
+    const char* why = livesend::detail::parse_iso_timestamp(text, us);
+    if (why == nullptr) out = timestamp::from_unix_micros(us);
+    return why;
+  }
   return livesend::detail::parse_timestamp(text, out);  // no fast path for the other forms
 }
 
@@ -631,9 +636,10 @@ std::string fast_path_differs(const std::string& text) {
   // would end the string there (JSON writes it escaped, \", which the backslash case covers).
   if (text.find('"') != std::string::npos) return "";
   const std::string raw = text + "\"0123456789.+-:TZ\"0123456789.+-:TZ\"0123456789.+-:TZ";
-  timestamp r = timestamp::from_unix_micros(3);
+  std::int64_t r_us = 3;
   const std::size_t n =
-      livesend::detail::parse_iso_fast(livesend::detail::padded_chars{raw.data()}, r);
+      livesend::detail::parse_iso_fast(livesend::detail::padded_chars{raw.data()}, r_us);
+  const timestamp r = timestamp::from_unix_micros(r_us);
   const bool taken = n != 0 && raw[n] == '"';
   const bool plain = text.find('\\') == std::string::npos;
   if (taken && !(plain && n == text.size() && general_why == nullptr && r == general)) {

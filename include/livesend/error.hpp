@@ -1,4 +1,7 @@
 // livesend/error.hpp: error codes, the error value and result<T>.
+//
+// Threads: `error` and `result<T>` are plain values (no shared state): copy or move them
+// between threads freely.
 #pragma once
 
 #include <cstddef>
@@ -11,13 +14,7 @@
 #include <type_traits>
 #include <utility>
 
-#ifndef LIVESEND_EXCEPTIONS
-#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
-#define LIVESEND_EXCEPTIONS 1
-#else
-#define LIVESEND_EXCEPTIONS 0
-#endif
-#endif
+#include "livesend/detail/config.hpp"
 
 namespace livesend {
 

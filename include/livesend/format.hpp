@@ -3,6 +3,8 @@
 //   fmt::print("{}", ts);     // 2024-07-14T14:03:52.679592Z, or "unset"
 //   fmt::print("{}", err);    // data.ContentSessions[0].Pages[2].PageIndex: expected an integer...
 //   fmt::print("{}", ev);     // one readable line: id, version, tenant, when, viewers, content
+//
+// Threads: the formatters keep no state; any thread may format any value it may read.
 #pragma once
 
 #include <fmt/format.h>

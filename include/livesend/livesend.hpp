@@ -4,6 +4,9 @@
 //   livesend::parser p;
 //   livesend::event ev;
 //   if (auto err = p.parse(body, ev)) { /* err.path(), err.message() */ }
+//
+// Threads: a `parser` is not thread-safe (use one per thread); values, errors, timestamps and
+// records are plain data. Each header says what it holds; include/livesend/detail/ is not API.
 #pragma once
 
 #include "livesend/error.hpp"

@@ -7,6 +7,9 @@
 //   strings point into the parser's buffers and into the input, and stay valid until that parser
 //   parses again (and while the input lives).
 // `to_owning(view)` turns a view into an owning value.
+//
+// Threads: the values are plain data (no shared state): a value may be read from many threads
+// at once, and written by one at a time, like a std::vector.
 #pragma once
 
 #include <array>
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include "livesend/detail/json_text.hpp"
+#include "livesend/detail/schema.hpp"
 #include "livesend/timestamp.hpp"
 
 namespace livesend {
@@ -229,26 +233,9 @@ inline constexpr std::string_view version_v3 = "livesend-session-summary-v3";
 inline constexpr std::string_view version_enriched_v3 = "livesend-session-summary-enriched-v3";
 
 // ---------------------------------------------------------------------------------------------
-// The schema: one table per type, the only place where JSON keys are spelled.
+// The schema: one table per type, the only place where JSON keys are spelled (`field_def`,
+// `field` and the primary template `schema<T>` are in detail/schema.hpp).
 // ---------------------------------------------------------------------------------------------
-
-/// One member of a record: its JSON key as the contract spells it and the member it fills.
-/// A member of type std::optional<T> is optional (`?` in the contract); any other is required.
-template <class Record, class Member>
-struct field_def {
-  std::string_view key;
-  Member Record::*member;
-};
-
-template <class Record, class Member>
-constexpr field_def<Record, Member> field(std::string_view key, Member Record::*member) noexcept {
-  return {key, member};
-}
-
-/// `schema<T>::fields` is a tuple of field_def, in the vendor's key order; `schema<T>::name` is
-/// the contract's name of the type. Specialised for every record type below.
-template <class T>
-struct schema;
 
 template <class S>
 struct schema<basic_library_content<S>> {
@@ -388,59 +375,10 @@ struct schema<basic_event<S>> {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Traits over the schema, equality and view -> owning conversion.
+// Equality and view -> owning conversion (the traits over the schema: detail/schema.hpp).
 // ---------------------------------------------------------------------------------------------
 
 namespace detail {
-
-template <class T, class = void>
-struct is_record : std::false_type {};
-template <class T>
-struct is_record<T, std::void_t<decltype(schema<T>::fields)>> : std::true_type {};
-template <class T>
-inline constexpr bool is_record_v = is_record<T>::value;
-
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
-
-template <class T>
-inline constexpr std::size_t field_count =
-    std::tuple_size_v<std::decay_t<decltype(schema<T>::fields)>>;
-
-template <class T, std::size_t I>
-using member_type_t =
-    std::remove_reference_t<decltype(std::declval<T&>().*(std::get<I>(schema<T>::fields).member))>;
-
-/// The keys of T in table order.
-template <class T, std::size_t... I>
-constexpr std::array<std::string_view, sizeof...(I)> keys_of(std::index_sequence<I...>) noexcept {
-  return {std::get<I>(schema<T>::fields).key...};
-}
-template <class T>
-inline constexpr auto keys = keys_of<T>(std::make_index_sequence<field_count<T>>{});
-
-template <class T, std::size_t... I>
-constexpr bool keys_shorter_than(std::size_t limit, std::index_sequence<I...>) noexcept {
-  return ((std::get<I>(schema<T>::fields).key.size() < limit) && ...);
-}
-
-/// Bit I is set when member I is required (not std::optional).
-template <class T, std::size_t... I>
-constexpr std::uint64_t required_mask_of(std::index_sequence<I...>) noexcept {
-  return ((is_optional<member_type_t<T, I>>::value ? std::uint64_t{0} : std::uint64_t{1} << I) |
-          ... | std::uint64_t{0});
-}
-template <class T>
-inline constexpr std::uint64_t required_mask =
-    required_mask_of<T>(std::make_index_sequence<field_count<T>>{});
-
-/// Calls f(field_def) for every field of T, in table order.
-template <class T, class F>
-constexpr void for_each_field(F&& f) {
-  std::apply([&](const auto&... def) { (f(def), ...); }, schema<T>::fields);
-}
 
 template <class T>
 bool equal_values(const T& a, const T& b);

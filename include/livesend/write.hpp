@@ -4,6 +4,8 @@
 // them (the same table the parser reads with); absent or null optionals as `null`; timestamps in
 // canonical form, unset ones as `null`; raw values re-emitted without whitespace; doubles as the
 // shortest text that reads back as the same double.
+//
+// Threads: the functions keep no state; any thread may write any value it may read.
 #pragma once
 
 #include <fmt/format.h>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "livesend/detail/json_text.hpp"
+#include "livesend/detail/schema.hpp"
 #include "livesend/model.hpp"
 #include "livesend/timestamp.hpp"
 

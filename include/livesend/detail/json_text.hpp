@@ -1,20 +1,38 @@
-// livesend/detail/json_text.hpp: strict JSON text checks (syntax, UTF-8, depth), minifying,
-// comparing and string quoting. No allocation, no exceptions, no recursion.
+// livesend/detail/json_text.hpp: JSON text helpers: whitespace, strict checks (syntax, UTF-8,
+// depth), exact integers, ASCII-case-insensitive keys, minifying, comparing and string quoting.
+// No exceptions, no recursion; only quote_for_message allocates (its result).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
+#include "livesend/detail/config.hpp"
 #include "livesend/error.hpp"
 
-#ifndef LIVESEND_JSON_DEPTH_CAP
-/// The deepest nesting check_json can track (a multiple of 64); see json_depth_cap.
-#define LIVESEND_JSON_DEPTH_CAP 65536
-#endif
-
 namespace livesend::detail {
+
+/// JSON whitespace: space, tab, line feed, carriage return (not form feed, not vertical tab).
+constexpr bool is_json_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/// The offset of the first byte from `pos` on that is not JSON whitespace (text.size() if none):
+/// the one whitespace skip of the library.
+constexpr std::size_t skip_json_space(std::string_view text, std::size_t pos) noexcept {
+  while (pos < text.size() && is_json_space(text[pos])) ++pos;
+  return pos;
+}
+
+/// `s` without the JSON whitespace at its end.
+constexpr std::string_view trim_json_space(std::string_view s) noexcept {
+  while (!s.empty() && is_json_space(s.back())) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
 
 /// The deepest nesting check_json can track, whatever its max_depth says: it keeps one bit per
 /// open array/object in a fixed array on its own stack (json_depth_cap / 8 bytes, 8 KiB by
@@ -41,9 +59,6 @@ inline constexpr char end_of_input[] = "unexpected end of input";
 inline constexpr char invalid_escape[] = "invalid escape in string";
 inline constexpr char unpaired_surrogate[] = "unpaired UTF-16 surrogate in string";
 inline constexpr char invalid_number[] = "invalid number";
-
-/// JSON whitespace: space, tab, line feed, carriage return (not form feed, not vertical tab).
-constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
@@ -95,11 +110,6 @@ constexpr bool is_escape_letter(char c) noexcept {
 
 constexpr bool is_high_surrogate(long unit) noexcept { return unit >= 0xD800 && unit <= 0xDBFF; }
 constexpr bool is_low_surrogate(long unit) noexcept { return unit >= 0xDC00 && unit <= 0xDFFF; }
-
-inline std::size_t skip_space(std::string_view text, std::size_t pos) noexcept {
-  while (pos < text.size() && is_space(text[pos])) ++pos;
-  return pos;
-}
 
 /// True when `what` occurs in text at pos (false when text is too short).
 constexpr bool has_at(std::string_view text, std::size_t pos, std::string_view what) noexcept {
@@ -276,12 +286,12 @@ inline json_check check_syntax(std::string_view text, std::size_t max_depth) noe
     return json_check{error_code::syntax_error, offset, message};
   };
 
-  std::size_t i = skip_space(text, 0);
+  std::size_t i = skip_json_space(text, 0);
   if (i == n) return {error_code::empty_input, 0, "empty input"};
   container_stack open;
   expect state = expect::value;
   for (;;) {
-    i = skip_space(text, i);
+    i = skip_json_space(text, i);
     if (state == expect::after_value && open.depth() == 0) {
       if (i == n) return {};
       return json_check{error_code::trailing_content, i, "content after the JSON value"};
@@ -426,7 +436,7 @@ class significant_bytes {
         } else if (c == '"') {
           in_string_ = false;
         }
-      } else if (is_space(c)) {
+      } else if (is_json_space(c)) {
         continue;
       } else if (c == '"') {
         in_string_ = true;
@@ -510,7 +520,7 @@ void append_minified(Buffer& out, std::string_view json) {
       }
     } else if (c == '"') {
       in_string = true;
-    } else if (json_text_impl::is_space(c)) {
+    } else if (is_json_space(c)) {
       if (run < i) out.append(data + run, data + i);
       run = i + 1;
     }
@@ -559,6 +569,125 @@ void append_json_string(Buffer& out, std::string_view s) {
   }
   if (run < n) out.append(data + run, data + n);
   out.append(&quote, &quote + 1);
+}
+
+/// ASCII-case-insensitive equality (the contract's key rule).
+inline bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]);
+    unsigned char y = static_cast<unsigned char>(b[i]);
+    if (x == y) continue;
+    if ((x | 0x20) != (y | 0x20)) return false;
+    unsigned char lower = x | 0x20;
+    if (lower < 'a' || lower > 'z') return false;
+  }
+  return true;
+}
+
+/// Reads a JSON number's text as an int64 when its value is an integer (`1e2`, `100.0`), else
+/// says why not. Used only after simdjson's own int64 reading declined.
+enum class integral_status { ok, fraction, overflow, not_a_number };
+inline integral_status exact_integer(std::string_view text, std::int64_t& out) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  bool negative = false;
+  if (i < n && text[i] == '-') {
+    negative = true;
+    ++i;
+  }
+  // Significant digits of integer and fraction parts, and the exponent that scales them.
+  char digits[32];
+  std::size_t count = 0;
+  std::int64_t scale = 0;
+  bool any = false;
+  auto take = [&](char c, bool fractional) {
+    any = true;
+    if (count == 0 && c == '0') {
+      if (fractional) --scale;
+      return true;
+    }
+    if (count == sizeof digits) {
+      // Past 32 significant digits only zeros can still give an int64: a zero of the integer
+      // part multiplies by ten, a zero of the fraction changes nothing.
+      if (c != '0') return false;
+      if (!fractional) ++scale;
+      return true;
+    }
+    digits[count++] = c;
+    if (fractional) --scale;
+    return true;
+  };
+  bool too_long = false;
+  while (i < n && text[i] >= '0' && text[i] <= '9') too_long |= !take(text[i++], false);
+  if (!any) return integral_status::not_a_number;
+  if (i < n && text[i] == '.') {
+    ++i;
+    bool frac = false;
+    while (i < n && text[i] >= '0' && text[i] <= '9') {
+      too_long |= !take(text[i++], true);
+      frac = true;
+    }
+    if (!frac) return integral_status::not_a_number;
+  }
+  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool neg_exp = false;
+    if (i < n && (text[i] == '+' || text[i] == '-')) neg_exp = text[i++] == '-';
+    if (i == n || text[i] < '0' || text[i] > '9') return integral_status::not_a_number;
+    std::int64_t e = 0;
+    while (i < n && text[i] >= '0' && text[i] <= '9') {
+      if (e < 100000) e = e * 10 + (text[i] - '0');
+      ++i;
+    }
+    scale += neg_exp ? -e : e;
+  }
+  if (i != n) return integral_status::not_a_number;
+  if (too_long) return integral_status::overflow;
+  // Drop trailing zeros of the significand into the scale.
+  while (count > 0 && digits[count - 1] == '0') {
+    --count;
+    ++scale;
+  }
+  if (count == 0) {
+    out = 0;
+    return integral_status::ok;
+  }
+  if (scale < 0) return integral_status::fraction;
+  if (static_cast<std::int64_t>(count) + scale > 19) return integral_status::overflow;
+  std::uint64_t value = 0;
+  const std::uint64_t limit = negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
+  for (std::size_t k = 0; k < count + static_cast<std::size_t>(scale); ++k) {
+    const unsigned d = k < count ? static_cast<unsigned>(digits[k] - '0') : 0;
+    if (value > (limit - d) / 10) return integral_status::overflow;
+    value = value * 10 + d;
+  }
+  out = negative ? static_cast<std::int64_t>(0 - value) : static_cast<std::int64_t>(value);
+  return integral_status::ok;
+}
+
+/// `text` between double quotes, cut to `max_bytes` (then "..." inside the quotes), with
+/// quotes, backslashes, control and non-ASCII bytes escaped so it stays one printable line.
+inline std::string quote_for_message(std::string_view text, std::size_t max_bytes = 40) {
+  constexpr char hex[] = "0123456789abcdef";
+  std::string out = "\"";
+  const std::size_t n = text.size() < max_bytes ? text.size() : max_bytes;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c >= 0x7f) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (n < text.size()) out += "...";
+  out += '"';
+  return out;
 }
 
 }  // namespace livesend::detail
