@@ -9,11 +9,13 @@
 // records are plain data. Each header says what it holds; include/livesend/detail/ is not API.
 #pragma once
 
+#include "livesend/csv.hpp"
 #include "livesend/error.hpp"
 #include "livesend/format.hpp"
 #include "livesend/model.hpp"
 #include "livesend/parse.hpp"
 #include "livesend/stream.hpp"
+#include "livesend/tables.hpp"
 #include "livesend/timestamp.hpp"
 #include "livesend/version.hpp"
 #include "livesend/write.hpp"
