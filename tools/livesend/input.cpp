@@ -60,11 +60,9 @@ int event_input::read_file(output& out, livesend::parser& parser, const std::str
   auto on_record = [&](const livesend::stream_record& record, const livesend::error& err,
                        const livesend::event_view& ev) {
     if (out.failed()) return;
-    if (parse_.report_unknown_keys) {
-      // The parser places unknown keys within the record; the record starts at record.line.
-      for (const livesend::unknown_key& key : parser.unknown_keys()) {
-        out.error("{}:{}: {}: unknown key\n", name, record.line + key.line - 1, key.path);
-      }
+    // Located in the file already (empty unless --unknown-keys).
+    for (const livesend::unknown_key& key : record.unknown_keys) {
+      out.error("{}:{}: {}: unknown key\n", name, key.line, key.path);
     }
     if (err) {
       out.error("{}:{}: {}\n", name, err.line(), err);
