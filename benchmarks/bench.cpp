@@ -41,9 +41,9 @@
 #include <string_view>
 #include <vector>
 
-#include "compare.hpp"
 #include "livesend/livesend.hpp"
 #include "peers.hpp"
+#include "support/model_diff.hpp"
 
 #ifndef LIVESEND_BENCH_CORPUS_DIR
 #define LIVESEND_BENCH_CORPUS_DIR "corpus"
@@ -361,7 +361,7 @@ void check(verdict& v, const workload& w, std::size_t index, bool ok,
     v.problem = where(w, index) + ": could not read the record";
     return;
   }
-  if (auto diff = bench::first_difference(expected, actual)) {
+  if (auto diff = test::first_difference(expected, actual)) {
     v.problem = fmt::format("{}: {} differs: livesend {}, this contender {}", where(w, index),
                             diff->path, diff->expected, diff->actual);
   }

@@ -4,10 +4,11 @@
 #   benchmarks/compare.sh [-n ROUNDS] [-f FILTER] BASE TEST
 #
 # BASE and TEST are each
-#   - a git revision (HEAD, main~3, 1c876d3): that commit;
-#   - `.`: the work tree as it is, uncommitted edits included;
-#   - a patch file (benchmarks/experiments/*.patch): the patch applied to the commit its
-#     `Applies to:` line names, or to HEAD when it names none.
+#   - a git revision (HEAD, main~3, 1c876d3, <hash>^): that commit, checked out in a worktree
+#     of its own;
+#   - `.`: the work tree as it is, uncommitted edits included.
+# An experiment kept in the history as a commit and its revert is measured against its parent:
+#   benchmarks/compare.sh <hash>^ <hash>      (docs/performance.md lists them)
 #
 # Each is built (Release, as benchmarks/run.sh builds) into build/compare/{base,test}; then
 # their livesend_bench run alternately, ROUNDS times each (the machines are shared and noisy:
@@ -53,8 +54,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# source_of SIDE SPEC: sets `src` to the source directory of SPEC (a revision, `.` or a patch
-# file) and `commit` to what it is built from. Not in a subshell: the worktrees it adds must be
+# source_of SIDE SPEC: sets `src` to the source directory of SPEC (a revision or `.`) and
+# `commit` to what it is built from. Not in a subshell: the worktrees it adds must be
 # known to the cleanup.
 source_of() {
   local side="$1" spec="$2" dir
@@ -68,29 +69,12 @@ source_of() {
   dir="$out/src-$side"
   git -C "$root" worktree remove --force "$dir" >/dev/null 2>&1 || rm -rf "$dir"
   git -C "$root" worktree prune
-  if [ -f "$spec" ]; then
-    # A patch is applied to the commit its `Applies to:` line names (so that what it is measured
-    # against does not move), else to HEAD.
-    local patch onto
-    patch="$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")"
-    onto="$(sed -n 's/^Applies to: \([0-9a-f]\{7,40\}\).*/\1/p' "$patch" | head -1)"
-    onto="$(git -C "$root" rev-parse --verify --quiet "${onto:-HEAD}^{commit}")" || {
-      echo "compare.sh: $spec names a commit this repository does not have" >&2
-      exit 1
-    }
-    git -C "$root" worktree add --detach --quiet "$dir" "$onto"
-    worktrees+=("$dir")
-    git -C "$dir" apply "$patch" || {
-      echo "compare.sh: $spec does not apply to ${onto:0:7}" >&2
-      exit 1
-    }
-    commit="$(git -C "$root" rev-parse --short=12 "$onto")"
-  elif git -C "$root" rev-parse --verify --quiet "$spec^{commit}" >/dev/null; then
+  if git -C "$root" rev-parse --verify --quiet "$spec^{commit}" >/dev/null; then
     git -C "$root" worktree add --detach --quiet "$dir" "$spec"
     worktrees+=("$dir")
     commit="$(git -C "$root" rev-parse --short=12 "$spec^{commit}")"
   else
-    echo "compare.sh: $spec is neither a revision, nor '.', nor a patch file" >&2
+    echo "compare.sh: $spec is neither a revision nor '.'" >&2
     exit 2
   fi
   src="$dir"
@@ -122,12 +106,6 @@ build_side base "$src"
 source_of test "$2"
 test_commit="$commit"
 build_side test "$src"
-if [ -f "$1" ] || [ -f "$2" ]; then
-  if [ "$base_commit" != "$test_commit" ]; then
-    echo "compare.sh: note: base is built on $base_commit, test on $test_commit:" \
-      "the difference includes everything between them" >&2
-  fi
-fi
 
 corpus="$out/base/benchmarks/corpus"  # fixed seeds: both sides generate the same bytes
 results="$out/runs.csv"
@@ -151,7 +129,7 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
-python3 - "$results" "$1" "$2" <<'EOF'
+python3 - "$results" "$1 ($base_commit)" "$2 ($test_commit)" <<'EOF'
 import collections, statistics, sys
 runs = collections.defaultdict(list)      # (side, name) -> GB/s of each round
 by_round = collections.defaultdict(dict)  # (side, round) -> name -> GB/s

@@ -1,5 +1,6 @@
-// benchmarks/corpus_gen.cpp: writes the benchmark corpus, deterministically (fixed seeds, own
-// PRNG, no floating-point formatting that depends on the platform).
+// benchmarks/corpus_gen.cpp: writes the benchmark corpus, deterministically (fixed seeds, the
+// tests' PRNG of tests/support/random.hpp, no floating-point formatting that depends on the
+// platform). The JSON text is written with tests/support/json_writer.hpp.
 //
 //   livesend_corpus --seed <seed-session-summary-v3.json> --out <dir>
 //
@@ -43,55 +44,14 @@
 #include <string_view>
 #include <vector>
 
-#include "compare.hpp"
 #include "livesend/livesend.hpp"
+#include "support/json_writer.hpp"
+#include "support/model_diff.hpp"
+#include "support/random.hpp"
 
 namespace {
 
-// ---- Randomness: xoshiro256** seeded by splitmix64 (same numbers on every platform) --------
-
-class rng {
- public:
-  explicit rng(std::uint64_t seed) {
-    for (auto& word : s_) {
-      seed += 0x9e3779b97f4a7c15ULL;
-      std::uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      word = z ^ (z >> 31);
-    }
-  }
-
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-
-  /// Uniform in [0, n).
-  std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
-  /// Uniform in [lo, hi].
-  std::int64_t between(std::int64_t lo, std::int64_t hi) {
-    return lo + static_cast<std::int64_t>(below(static_cast<std::uint64_t>(hi - lo + 1)));
-  }
-  /// True with probability percent / 100.
-  bool chance(unsigned percent) { return below(100) < percent; }
-
-  template <class T, std::size_t N>
-  const T& pick(const std::array<T, N>& items) {
-    return items[below(N)];
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::array<std::uint64_t, 4> s_{};
-};
+using test::rng;
 
 // ---- What the corpus holds (stats.json) ----------------------------------------------------
 
@@ -486,90 +446,25 @@ struct style {
 
 class writer {
  public:
-  writer(rng& r, style s) : r_(r), s_(s) {}
+  writer(rng& r, style s) : r_(r), s_(s), json_(r, json_style_of(s)) {}
 
   std::string event(const livesend::event& ev) {
+    const std::size_t escapes_before = json_.non_ascii_escapes();
     std::string out;
     record(out, ev);
+    const std::size_t escapes = json_.non_ascii_escapes() - escapes_before;
+    if (escapes != 0) count("strings_with_unicode_escapes", escapes);
     return out;
   }
 
  private:
-  void space(std::string& out) {
-    if (!s_.spaced) return;
-    static const std::array<std::string_view, 4> spaces = {" ", " ", "  ", "\t"};
-    out += r_.pick(spaces);
-  }
-
-  /// Reads one UTF-8 code point at s[i] (the text is valid UTF-8), advancing i.
-  static std::uint32_t code_point(std::string_view s, std::size_t& i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    const std::size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    std::uint32_t cp = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
-    for (std::size_t k = 1; k < n; ++k)
-      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    i += n;
-    return cp;
-  }
-
-  void string(std::string& out, std::string_view s) {
-    const bool escape_unicode = r_.chance(s_.escape_unicode);
-    const bool escape_solidus = r_.chance(10);  // .NET serializers often write "\/"
-    const bool upper_hex = r_.chance(50);
-    const char* hex = upper_hex ? "0123456789ABCDEF" : "0123456789abcdef";
-    auto u_escape = [&](std::uint32_t unit) {
-      out += "\\u";
-      for (int shift = 12; shift >= 0; shift -= 4) out += hex[(unit >> shift) & 0xF];
-    };
-    out += '"';
-    for (std::size_t i = 0; i < s.size();) {
-      const char c = s[i];
-      const auto uc = static_cast<unsigned char>(c);
-      if (uc >= 0x80) {
-        const std::size_t start = i;
-        const std::uint32_t cp = code_point(s, i);
-        if (escape_unicode) {
-          count("strings_with_unicode_escapes");
-          if (cp >= 0x10000) {
-            u_escape(0xD800 + ((cp - 0x10000) >> 10));
-            u_escape(0xDC00 + ((cp - 0x10000) & 0x3FF));
-          } else {
-            u_escape(cp);
-          }
-        } else {
-          out.append(s.substr(start, i - start));
-        }
-        continue;
-      }
-      ++i;
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '/':
-          out += escape_solidus ? "\\/" : "/";
-          break;
-        default:
-          if (uc < 0x20) {
-            u_escape(uc);
-          } else {
-            out += c;
-          }
-      }
-    }
-    out += '"';
+  static test::json_style json_style_of(const style& s) {
+    test::json_style j;
+    j.space = s.spaced ? 100 : 0;  // extra spaces (and tabs) around ':' and ','
+    j.shuffle_keys = s.shuffled;
+    j.escape_non_ascii = s.escape_unicode;
+    j.escape_solidus = 10;  // .NET serializers often write "\/"
+    return j;
   }
 
   static void digits(std::string& out, std::int64_t value, int width) {
@@ -687,7 +582,7 @@ class writer {
     out += '"';
   }
 
-  void value(std::string& out, const std::string& s) { string(out, s); }
+  void value(std::string& out, const std::string& s) { json_.string(out, s); }
   void value(std::string& out, std::int64_t i) { out += std::to_string(i); }
   void value(std::string& out, bool b) { out += b ? "true" : "false"; }
   void value(std::string& out, double d) { out += fmt::format("{}", d); }
@@ -696,15 +591,7 @@ class writer {
 
   template <class T>
   void value(std::string& out, const std::vector<T>& items) {
-    out += '[';
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (i != 0) {
-        out += ',';
-        space(out);
-      }
-      value(out, items[i]);
-    }
-    out += ']';
+    json_.array(out, items.size(), [&](std::string& o, std::size_t i) { value(o, items[i]); });
   }
 
   template <class T, std::enable_if_t<livesend::detail::is_record_v<T>, int> = 0>
@@ -724,9 +611,9 @@ class writer {
         "[{\"note\":\"caf\\u00e9 \\\"quoted\\\"\",\"n\":[[],[{}]]}]",
         "null"};
     std::string m;
-    string(m, r_.pick(keys));
+    json_.string(m, r_.pick(keys));
     m += ':';
-    space(m);
+    json_.gap(m);
     m += r_.pick(values);
     members.push_back(std::move(m));
     count("unknown_keys");
@@ -738,12 +625,7 @@ class writer {
     livesend::detail::for_each_field<T>([&](const auto& def) {
       const auto& member = rec.*(def.member);
       std::string m;
-      m += '"';
-      m.append(def.key.data(), def.key.size());
-      m += '"';
-      space(m);
-      m += ':';
-      space(m);
+      json_.key(m, def.key);
       using M = std::decay_t<decltype(member)>;
       if constexpr (livesend::detail::is_optional<M>::value) {
         if (!member) {
@@ -770,25 +652,12 @@ class writer {
       members.push_back(std::move(m));
     });
     if (s_.unknown_keys != 0 && r_.chance(s_.unknown_keys)) unknown(members);
-    if (s_.shuffled) {
-      for (std::size_t i = members.size(); i > 1; --i)
-        std::swap(members[i - 1], members[r_.below(i)]);
-    }
-    out += '{';
-    space(out);
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      if (i != 0) {
-        out += ',';
-        space(out);
-      }
-      out += members[i];
-    }
-    space(out);
-    out += '}';
+    json_.object(out, members);
   }
 
   rng& r_;
   style s_;
+  test::json_writer json_;
 };
 
 // ---- Output and the round-trip check -------------------------------------------------------
@@ -808,7 +677,7 @@ bool round_trips(livesend::parser& parser, const std::string& json, const livese
                  err.to_string().c_str(), json.substr(0, 300).c_str());
     return false;
   }
-  if (auto diff = bench::first_difference(truth, parsed)) {
+  if (auto diff = test::first_difference(truth, parsed)) {
     std::fprintf(stderr,
                  "livesend_corpus: %s record %zu reads back differently at %s:\n  written  %s\n"
                  "  read     %s\n",

@@ -17,6 +17,7 @@
 
 #include "fuzz_check.hpp"
 #include "livesend/livesend.hpp"
+#include "support/model_diff.hpp"
 
 namespace {
 
@@ -60,6 +61,12 @@ constexpr std::string_view warm_event = R"({"application":"Web","data":{
 "LandingPageDurationSeconds":12},"id":"e-1","version":"livesend-session-summary-enriched-v3",
 "occurredAt":"2024-07-14T14:03:52.679592+00:00","tenantId":"t","tenantName":"demo",
 "productArea":"Livesend"})";
+
+/// Where two values differ (tests/support/model_diff.hpp), for a failure message.
+std::string where(const livesend::event& expected, const livesend::event& actual) {
+  const auto diff = test::first_difference(expected, actual);
+  return diff ? diff->path + ": " + diff->expected + " against " + diff->actual : "equal";
+}
 
 std::string describe(const livesend::error& err) {
   return err.ok() ? std::string("ok")
@@ -136,7 +143,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(syntax.ok(), std::string("accepted, but check_json says: ") + syntax.message +
                                 " at " + std::to_string(syntax.offset));
     const livesend::event from_view = livesend::to_owning(view);
-    FUZZ_CHECK(from_view == owning, "to_owning(view) differs from the owning parse");
+    FUZZ_CHECK(from_view == owning,
+               "to_owning(view) differs from the owning parse at " + where(owning, from_view));
     const std::string json = livesend::to_json(owning);
     FUZZ_CHECK(livesend::to_json(view) == json, "the view writes other JSON than the owning");
 
@@ -147,7 +155,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const livesend::error round_err = again.parse(json, round);
     FUZZ_CHECK(!round_err,
                "normalized JSON does not parse back: " + describe(round_err) + "\njson: " + json);
-    FUZZ_CHECK(round == owning, "normalized JSON parses back to another value\njson: " + json);
+    FUZZ_CHECK(round == owning, "normalized JSON parses back to another value at " +
+                                    where(owning, round) + "\njson: " + json);
     FUZZ_CHECK(livesend::to_json(round) == json, "to_json is not a fixed point\njson: " + json);
   }
 
@@ -162,7 +171,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const livesend::error again_err = reused_parser.parse(input, reused);
     FUZZ_CHECK(again_err == err,
                "reused owning: " + describe(again_err) + "\nfresh: " + describe(err));
-    if (!err) FUZZ_CHECK(reused == owning, "a reused owning value reads the input differently");
+    if (!err) {
+      FUZZ_CHECK(reused == owning,
+                 "a reused owning value reads the input differently at " + where(owning, reused));
+    }
     const livesend::error again_view_err = reused_parser.parse(input, reused_view);
     FUZZ_CHECK(again_view_err == err,
                "reused view: " + describe(again_view_err) + "\nfresh: " + describe(err));

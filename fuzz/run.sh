@@ -7,7 +7,7 @@
 # read again by the next run (and by the short `ctest -L fuzz` runs); crashes are written to
 # build/fuzz/fuzz/work/NAME/artifacts/. Stops at the first fuzzer that finds something, with its
 # exit status. Reproduce a finding with `build/fuzz/fuzz/fuzz_NAME ARTIFACT`, then keep the input
-# as a regression test in tests/data/regressions/ (see tests/test_differential.cpp).
+# as a regression test in tests/data/regressions/ (see tests/test_regressions.cpp).
 #
 # Environment: FUZZ_JOBS=N runs N worker processes per fuzzer (default 1, in this process); extra libFuzzer flags in
 # FUZZ_FLAGS, e.g. FUZZ_FLAGS=-max_len=65536.

@@ -1,4 +1,5 @@
-// tests/support.hpp: fixtures and payload edits shared by the tests.
+// tests/support.hpp: the unit tests' fixtures and payload edits. (support/ holds what the tests
+// share with the fuzzers and the benchmarks: the PRNG, the styled JSON writer, the model diff.)
 #pragma once
 
 #include <simdjson.h>
@@ -12,6 +13,9 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "support/json_writer.hpp"
+#include "support/random.hpp"
 
 namespace test {
 
@@ -57,63 +61,23 @@ struct rewrite_options {
 };
 
 namespace detail {
-inline void append_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
-      continue;
-    }
-    out += c;
-  }
-  out += '"';
-}
-
-inline void rewrite(simdjson::dom::element e, const rewrite_options& o, std::string& out) {
+inline void rewrite(simdjson::dom::element e, json_writer& w, std::string& out) {
   switch (e.type()) {
     case simdjson::dom::element_type::OBJECT: {
-      simdjson::dom::object obj = e.get_object();
-      std::vector<std::pair<std::string_view, simdjson::dom::element>> fields;
-      for (auto f : obj) fields.emplace_back(f.key, f.value);
-      if (o.reverse_keys) std::reverse(fields.begin(), fields.end());
-      out += '{';
-      bool first = true;
-      for (auto& [key, value] : fields) {
-        if (!first) out += ',';
-        first = false;
-        std::string k(key);
-        for (char& c : k) {
-          if (o.key_case == 1 && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-          if (o.key_case == 2 && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-        }
-        if (o.escape_keys && !k.empty()) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(k[0]));
-          out += '"';
-          out += buf;
-          out += k.substr(1);
-          out += '"';
-        } else {
-          append_string(out, k);
-        }
-        out += ':';
-        rewrite(value, o, out);
+      std::vector<std::string> members;
+      for (auto field : e.get_object()) {
+        std::string member;
+        w.key(member, field.key);
+        rewrite(field.value, w, member);
+        members.push_back(std::move(member));
       }
-      out += '}';
+      w.object(out, members);
       break;
     }
     case simdjson::dom::element_type::ARRAY: {
-      out += '[';
-      bool first = true;
-      for (auto v : e.get_array()) {
-        if (!first) out += ',';
-        first = false;
-        rewrite(v, o, out);
-      }
-      out += ']';
+      std::vector<simdjson::dom::element> items;
+      for (auto v : e.get_array()) items.push_back(v);
+      w.array(out, items.size(), [&](std::string& o, std::size_t i) { rewrite(items[i], w, o); });
       break;
     }
     default:
@@ -126,8 +90,14 @@ inline void rewrite(simdjson::dom::element e, const rewrite_options& o, std::str
 inline std::string rewrite(std::string_view json, const rewrite_options& o) {
   simdjson::dom::parser parser;
   simdjson::dom::element root = parser.parse(json.data(), json.size());
+  json_style style;  // no whitespace, no escapes but the first letters': nothing left to chance
+  style.reverse_keys = o.reverse_keys;
+  style.key_case = o.key_case;
+  style.escape_key_initial = o.escape_keys;
+  rng unused(0);
+  json_writer w(unused, style);
   std::string out;
-  detail::rewrite(root, o, out);
+  detail::rewrite(root, w, out);
   return out;
 }
 

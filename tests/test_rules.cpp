@@ -509,7 +509,7 @@ TEST_CASE("timestamps in fields: escapes, and the fast path's neighbours", "[rul
       for (const std::string& text : near) {
         ++texts;
         std::string quoted;
-        test::detail::append_string(quoted, text);
+        test::json_writer::quoted(quoted, text);
         INFO("text " << quoted);
         const auto expected = livesend::parse_timestamp(text);
         const std::string required = test::seed_with(field, quoted);

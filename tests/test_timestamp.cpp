@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <iterator>
-#include <random>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -16,6 +15,7 @@
 
 #include "catch.hpp"
 #include "support.hpp"
+#include "support/random.hpp"
 
 using livesend::timestamp;
 
@@ -413,14 +413,14 @@ TEST_CASE("timestamp: canonical text", "[timestamp]") {
 }
 
 TEST_CASE("timestamp: round trip through the canonical text", "[timestamp]") {
-  std::mt19937_64 rng(20240714);  // fixed seed: reproducible
-  std::uniform_int_distribution<std::int64_t> any(min_us, max_us);
-  std::uniform_int_distribution<std::int64_t> near(-5 * us_per_day, 5 * us_per_day);
+  test::rng rng(20240714);  // fixed seed: the same values with every standard library
+  const auto any = [&] { return rng.between(min_us, max_us); };
+  const auto near = [&] { return rng.between(-5 * us_per_day, 5 * us_per_day); };
   std::vector<std::int64_t> values = {
       min_us, max_us, timestamp::min_value_unix_micros, 0, 1, -1, max_us - 999999};
-  for (int i = 0; i < 100000; ++i) values.push_back(any(rng));
-  for (int i = 0; i < 20000; ++i) values.push_back(near(rng));
-  for (int i = 0; i < 20000; ++i) values.push_back(any(rng) / us_per_s * us_per_s);  // no fraction
+  for (int i = 0; i < 100000; ++i) values.push_back(any());
+  for (int i = 0; i < 20000; ++i) values.push_back(near());
+  for (int i = 0; i < 20000; ++i) values.push_back(any() / us_per_s * us_per_s);  // no fraction
   std::int64_t bad = 0;
   for (std::int64_t us : values) {
     const timestamp t = timestamp::from_unix_micros(us);

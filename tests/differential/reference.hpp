@@ -1,8 +1,8 @@
-// tests/reference.hpp: an independent reader of livesend-session-summary-v3, for differential
-// tests. It shares no code with the library's reader: the JSON text is read by nlohmann::json's
-// SAX parser into a tree of its own, and the contract (docs/contract.md) is mapped onto
-// livesend::event by the tables and rules below, written from the contract. Only the output types
-// (livesend::event and its parts) and livesend::parse_timestamp (timestamps only) are reused.
+// tests/differential/reference.hpp: an independent reader of livesend-session-summary-v3, for
+// differential tests. It shares no code with the library's reader: the JSON text is read by
+// nlohmann::json's SAX parser into a tree of its own, and the contract (docs/contract.md) is mapped
+// onto livesend::event by the tables and rules below, written from the contract. Only the output
+// types (livesend::event and its parts) and livesend::parse_timestamp (timestamps only) are reused.
 //
 // Where nlohmann::json and the contract differ, the reference compensates (each place is marked
 // "nlohmann:"):
@@ -43,15 +43,25 @@ namespace reference {
 
 // ---- JSON text -> tree ----------------------------------------------------------------------
 
+struct json_member;
+
 /// A JSON value with every object member kept, in order, duplicates included.
 struct json_value {
   enum class kind : unsigned char { null, boolean, number, string, array, object };
   kind type = kind::null;
   bool boolean = false;
   std::string text;  ///< string: its bytes, unescaped; number: its text as written
-  std::vector<std::pair<std::string, json_value>> members;
+  /// Of an object. A vector of a struct declared after (not of std::pair<std::string,
+  /// json_value>, which needs json_value complete here: clang with libstdc++ refuses it).
+  std::vector<json_member> members;
   std::vector<json_value> items;
   std::size_t depth = 0;  ///< nesting: 0 for a scalar, 1 for a container holding only scalars
+};
+
+/// An object member: its key (unescaped) and its value.
+struct json_member {
+  std::string key;
+  json_value value;
 };
 
 /// The deepest nesting the tree builder accepts; deeper documents are rejected (the contract's
@@ -175,8 +185,8 @@ class tree_builder {
     }
     json_value& parent = *stack_.back();
     if (parent.type == json_value::kind::object) {
-      parent.members.emplace_back(std::move(key_), std::move(v));
-      return parent.members.back().second;
+      parent.members.push_back(json_member{std::move(key_), std::move(v)});
+      return parent.members.back().value;
     }
     parent.items.push_back(std::move(v));
     return parent.items.back();
@@ -307,10 +317,10 @@ inline void write_canonical(const json_value& v, std::string& out) {
         if (i != 0) out += ',';
         json_value key;
         key.type = json_value::kind::string;
-        key.text = v.members[i].first;
+        key.text = v.members[i].key;
         write_canonical(key, out);
         out += ':';
-        write_canonical(v.members[i].second, out);
+        write_canonical(v.members[i].value, out);
       }
       out += '}';
       break;

@@ -1,8 +1,8 @@
-// How fast is livesend's own byte-level JSON reading, with no simdjson stage 1? A question for
-// a parser that would not ride On-Demand: detail::check_json (json_text.hpp: the syntax and
-// depth check of raw values, and the locator of syntax errors) reads every byte of every value,
-// string contents and UTF-8 included, and builds nothing. Built with the benchmarks (Release,
-// -O3); from the repository root, after benchmarks/run.sh:
+// benchmarks/check_json_speed.cpp: how fast is livesend's own byte-level JSON reading, with no
+// simdjson stage 1 (docs/performance.md says what it answered)? detail::check_json
+// (json_text.hpp: the syntax and depth check of raw values, and the locator of syntax errors)
+// reads every byte of every value, string contents and UTF-8 included, and builds nothing.
+// Built with the benchmarks (Release, -O3); from the repository root, after benchmarks/run.sh:
 //
 //   build/bench/benchmarks/livesend_check_json_speed build/bench/benchmarks/corpus/stream.ndjson
 //

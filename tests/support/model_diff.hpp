@@ -1,7 +1,10 @@
-// benchmarks/compare.hpp: where two values of the model differ, as a path and both values.
+// tests/support/model_diff.hpp: where two values of the model differ, as a path and both values.
 //
 // operator== of the model says whether two events are equal; this says where they are not, so
-// that a contender that disagrees with livesend is reported with the field to look at.
+// that a disagreement (a benchmark contender, the corpus read back, the differential test's
+// reference, a fuzzer's round trip) is reported with the field to look at. It walks the
+// library's schema tables: use it on what the library produced, never inside the reference
+// reader (whose independence from those tables is its point).
 #pragma once
 
 #include <fmt/format.h>
@@ -14,7 +17,7 @@
 #include "livesend/model.hpp"
 #include "livesend/write.hpp"
 
-namespace bench {
+namespace test {
 
 /// The first field where two values differ: its path (as the contract spells it) and the
 /// normalized JSON of both sides.
@@ -24,7 +27,7 @@ struct difference {
   std::string actual;
 };
 
-namespace compare_detail {
+namespace model_diff_detail {
 
 template <class T>
 std::string text_of(const T& value) {
@@ -87,7 +90,7 @@ bool find(const T& a, const T& b, std::string& path, difference& out) {
   return find_in(a, b, path, out);
 }
 
-}  // namespace compare_detail
+}  // namespace model_diff_detail
 
 /// The first difference between `expected` and `actual` (in the schema's field order), or
 /// nullopt when they are equal by the model's operator==.
@@ -96,8 +99,8 @@ std::optional<difference> first_difference(const T& expected, const T& actual) {
   if (expected == actual) return std::nullopt;
   difference out;
   std::string path;
-  if (compare_detail::find(expected, actual, path, out)) return out;
+  if (model_diff_detail::find(expected, actual, path, out)) return out;
   return difference{"(somewhere)", "", ""};  // operator== and the walk disagree: say so
 }
 
-}  // namespace bench
+}  // namespace test
