@@ -6,11 +6,13 @@
 //   if (auto err = p.parse(body, ev)) { /* err.path(), err.message() */ }
 #pragma once
 
+#include "livesend/csv.hpp"
 #include "livesend/error.hpp"
 #include "livesend/format.hpp"
 #include "livesend/model.hpp"
 #include "livesend/parse.hpp"
 #include "livesend/stream.hpp"
+#include "livesend/tables.hpp"
 #include "livesend/timestamp.hpp"
 #include "livesend/version.hpp"
 #include "livesend/write.hpp"
