@@ -39,7 +39,8 @@ std::string generate() {
     put("| # | column | SQLite | contract | NOT NULL | path |\n|---|---|---|---|---|---|\n");
     std::size_t i = 0;
     for (const auto& c : cols) {
-      std::string path = c.path().empty() ? std::string("(key)") : fmt::format("`{}`", c.path());
+      std::string path =
+          c.path().empty() ? std::string("(key of the row)") : fmt::format("`{}`", c.path());
       put("| {} | `{}` | {} | `{}` | {} | {} |\n", ++i, c.name(), livesend::sql_type_name(c.sql()),
           livesend::value_type_name(c.type), c.not_null ? "yes" : "", path);
     }

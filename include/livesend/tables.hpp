@@ -108,13 +108,13 @@ struct column {
   std::uint8_t path_size = 0;
   value_type type = value_type::str;
   bool not_null = false;  ///< a key column, or a required field all of whose objects are required
-  bool key = false;       ///< part of the table's primary key (not a contract field)
+  bool key = false;       ///< part of the table's primary key (`id`; `event_id`, `idx`, ...)
 
   /// The column's name, e.g. `client_geolocation_latitude`.
   constexpr std::string_view name() const noexcept { return {name_chars, name_size}; }
   /// The contract path of the field, relative to table_source(t) (for events: to the event),
-  /// as the contract spells it, e.g. `data.ClientDetails.GeolocationLatitude`; empty for key
-  /// columns.
+  /// as the contract spells it, e.g. `data.ClientDetails.GeolocationLatitude`; empty for the
+  /// key columns that are not fields (`event_id`, `session_idx`, `idx`).
   constexpr std::string_view path() const noexcept { return {path_chars, path_size}; }
   constexpr sql_type sql() const noexcept { return sql_type_of(type); }
 };
@@ -261,6 +261,7 @@ struct flatten_prefix<basic_library_content<S>> {
 //   key(name, value_type, value)              a key column (event_id, idx, session_idx)
 //   field(key, const M* value_or_null)        a column; null when an enclosing optional is empty
 //   enter(key, prefix, required) / leave()    around a nested object's members
+//   mark_key()                                the last field is the table's primary key
 
 template <class R, class F>
 constexpr void for_each_def(F&& f) {
@@ -361,6 +362,7 @@ constexpr void walk_row(V& v, const R* rec) {
 template <class S, class V>
 constexpr void walk_event_row(V& v, const basic_event<S>* ev) {
   walk_one(v, ev, "id");
+  v.mark_key();  // the event's id is the table's key
   walk_one(v, ev, "version");
   walk_own(v, ev, "id", "version");
   using D = basic_data<S>;
@@ -502,6 +504,7 @@ struct column_counter {
   }
   constexpr void enter(std::string_view, std::string_view, bool) noexcept {}
   constexpr void leave() noexcept {}
+  constexpr void mark_key() noexcept {}
 };
 
 /// Fills the columns of a table; `bad` is set when a name or path does not fit.
@@ -564,6 +567,10 @@ struct column_builder {
     stack.enter(key, prefix, required);
   }
   constexpr void leave() noexcept { stack.leave(); }
+  constexpr void mark_key() noexcept {
+    columns[count - 1].key = true;
+    columns[count - 1].not_null = true;
+  }
 };
 
 template <table T, class S = std::string_view>
@@ -649,6 +656,7 @@ class row_emitter {
 
   void enter(std::string_view, std::string_view, bool) noexcept {}
   void leave() noexcept {}
+  void mark_key() noexcept {}
 
  private:
   template <class T>
@@ -784,22 +792,22 @@ inline std::string sqlite_create_table(table t, bool if_not_exists = false) {
     fmt::format_to(fmt::appender(out), "  {} {}{},\n", c.name(), sql_type_name(c.sql()),
                    c.not_null ? " NOT NULL" : "");
   }
-  std::string_view key;
+  // The parent row: the event, or (for a page) its content session.
   std::string_view parent;
-  switch (t) {
-    case table::events:
-      key = "id";
-      break;
-    case table::pages:
-      key = "event_id, session_idx, idx";
-      parent = "FOREIGN KEY (event_id, session_idx) REFERENCES content_sessions (event_id, idx)";
-      break;
-    default:
-      key = "event_id, idx";
-      parent = "FOREIGN KEY (event_id) REFERENCES events (id)";
-      break;
+  if (t == table::pages) {
+    parent = "FOREIGN KEY (event_id, session_idx) REFERENCES content_sessions (event_id, idx)";
+  } else if (t != table::events) {
+    parent = "FOREIGN KEY (event_id) REFERENCES events (id)";
   }
-  fmt::format_to(fmt::appender(out), "  PRIMARY KEY ({})", key);
+  out.append(std::string_view("  PRIMARY KEY ("));
+  bool first = true;
+  for (const column& c : cols) {
+    if (!c.key) continue;
+    if (!first) out.append(std::string_view(", "));
+    first = false;
+    out.append(c.name());
+  }
+  out.push_back(')');
   if (!parent.empty()) fmt::format_to(fmt::appender(out), ",\n  {} ON DELETE CASCADE", parent);
   out.append(std::string_view("\n)"));
   return fmt::to_string(out);
