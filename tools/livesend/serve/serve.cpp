@@ -392,7 +392,7 @@ class serve final : public command {
     svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     svr.set_read_timeout(5, 0);  // a client that sends too slowly is cut off
     svr.set_write_timeout(5, 0);
-    svr.set_keep_alive_timeout(5);
+    svr.set_keep_alive_timeout(2);  // an idle connection holds a thread (and a shutdown) no longer
     svr.set_keep_alive_max_count(100000);
     svr.set_tcp_nodelay(true);
     svr.set_payload_max_length(max_body_);  // over it: 413, the body skipped, never held
