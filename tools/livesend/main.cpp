@@ -3,6 +3,7 @@
 //   livesend summary  [--normalized] [--unknown-keys] [--redact] [FILE...]   a readable report
 //   livesend json     [--normalized] [--unknown-keys] [--redact] [FILE...]   normalized JSON
 //   livesend validate [--normalized] [--unknown-keys] [FILE...]   errors, then a count
+//   livesend serve    --db FILE --secret-file FILE [--listen HOST:PORT] ...   the webhook receiver
 //
 // The pieces: arguments.hpp (the command line, CLI11), input.hpp (files or standard input to
 // events, FILE:LINE errors), output.hpp (buffered stdout, stderr in order, write errors),
@@ -15,11 +16,18 @@
 #include "output.hpp"
 
 // The commands, in the order the help lists them. A new command NAME is commands/NAME.cpp,
-// which defines `const command_spec NAME_command`, and one line here.
+// which defines `const command_spec NAME_command`, and one line here. `serve` is serve/serve.cpp,
+// built only with LIVESEND_BUILD_SERVE (it needs cpp-httplib, OpenSSL and SQLite).
+#ifdef LIVESEND_HAVE_SERVE
+#define LIVESEND_CLI_SERVE(X) X(serve)
+#else
+#define LIVESEND_CLI_SERVE(X)
+#endif
 #define LIVESEND_CLI_COMMANDS(X) \
   X(summary)                     \
   X(json)                        \
-  X(validate)
+  X(validate)                    \
+  LIVESEND_CLI_SERVE(X)
 
 namespace livesend_cli {
 #define LIVESEND_CLI_DECLARE(name) extern const command_spec name##_command;
