@@ -26,7 +26,8 @@
 #   PKG_CONFIG     pkg-config and PKG_CONFIG_PATH, PKG_MODULES: their flags are appended
 #   COPY_FROM, COPY_TO   a directory copied first (COPY_TO emptied)
 #   PROGRAM, INPUT the program built, run with INPUT; it must exit 0 (when PROGRAM is set)
-#   EXPECT_ERROR   instead: the compiler must fail, its output matching this regex
+#   EXPECT_ERROR   instead: the compiler must fail, its output matching this regex, with at
+#                  most 3 errors (one clear message, not pages of them)
 cmake_minimum_required(VERSION 3.21)
 
 function(run_step what)
@@ -126,9 +127,12 @@ elseif(MODE STREQUAL "compile")
     if(NOT out MATCHES "${EXPECT_ERROR}")
       message(FATAL_ERROR "the compiler's output does not match `${EXPECT_ERROR}`:\n${out}")
     endif()
-    string(REGEX MATCHALL "error" errors "${out}")
+    string(REGEX MATCHALL "error:" errors "${out}")
     list(LENGTH errors count)
-    message(STATUS "refused as expected (${count} lines saying error):\n${out}")
+    if(count GREATER 3)
+      message(FATAL_ERROR "refused, but with ${count} errors, not one clear message:\n${out}")
+    endif()
+    message(STATUS "refused as expected (${count} errors):\n${out}")
   else()
     run_step("compile" "${COMPILER}" ${args})
     if(PROGRAM)
