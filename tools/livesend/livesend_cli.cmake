@@ -16,4 +16,12 @@ function(livesend_add_cli target)
                            "${dir}/output.cpp" ${commands})
   target_include_directories(${target} PRIVATE "${dir}")
   target_link_libraries(${target} PRIVATE livesend::livesend CLI11::CLI11)
+  # The commands over the SQLite store (`load`), when it is built (LIVESEND_WITH_SQLITE): main.cpp
+  # lists them under #if LIVESEND_HAVE_SQLITE.
+  if(TARGET livesend_sqlite_store)
+    file(GLOB sqlite_commands CONFIGURE_DEPENDS "${dir}/commands/sqlite/*.cpp")
+    target_sources(${target} PRIVATE ${sqlite_commands})
+    target_link_libraries(${target} PRIVATE livesend_sqlite_store)
+    target_compile_definitions(${target} PRIVATE LIVESEND_HAVE_SQLITE=1)
+  endif()
 endfunction()
