@@ -3,6 +3,7 @@
 //   livesend summary  [--normalized] [--unknown-keys] [--redact] [FILE...]   a readable report
 //   livesend json     [--normalized] [--unknown-keys] [--redact] [FILE...]   normalized JSON
 //   livesend validate [--normalized] [--unknown-keys] [FILE...]   errors, then a count
+//   livesend csv --out DIR [--redact] [FILE...]   the tables as DIR/<table>.csv
 //
 // The pieces: arguments.hpp (the command line, CLI11), input.hpp (files or standard input to
 // events, FILE:LINE errors), output.hpp (buffered stdout, stderr in order, write errors),
@@ -15,11 +16,19 @@
 #include "output.hpp"
 
 // The commands, in the order the help lists them. A new command NAME is commands/NAME.cpp,
-// which defines `const command_spec NAME_command`, and one line here.
+// which defines `const command_spec NAME_command`, and one line here. The commands over the
+// SQLite store are in commands/sqlite/, built only with it (LIVESEND_WITH_SQLITE).
+#if LIVESEND_HAVE_SQLITE
+#define LIVESEND_CLI_SQLITE_COMMANDS(X)
+#else
+#define LIVESEND_CLI_SQLITE_COMMANDS(X)
+#endif
 #define LIVESEND_CLI_COMMANDS(X) \
   X(summary)                     \
   X(json)                        \
-  X(validate)
+  X(validate)                    \
+  X(csv)                         \
+  LIVESEND_CLI_SQLITE_COMMANDS(X)
 
 namespace livesend_cli {
 #define LIVESEND_CLI_DECLARE(name) extern const command_spec name##_command;
