@@ -4,6 +4,7 @@
 //   livesend json     [--normalized] [--unknown-keys] [--redact] [FILE...]   normalized JSON
 //   livesend validate [--normalized] [--unknown-keys] [FILE...]   errors, then a count
 //   livesend csv --out DIR [--redact] [FILE...]   the tables as DIR/<table>.csv
+//   livesend load --db FILE [FILE...]   the tables in a SQLite database (LIVESEND_HAVE_SQLITE)
 //
 // The pieces: arguments.hpp (the command line, CLI11), input.hpp (files or standard input to
 // events, FILE:LINE errors), output.hpp (buffered stdout, stderr in order, write errors),
@@ -19,7 +20,7 @@
 // which defines `const command_spec NAME_command`, and one line here. The commands over the
 // SQLite store are in commands/sqlite/, built only with it (LIVESEND_WITH_SQLITE).
 #if LIVESEND_HAVE_SQLITE
-#define LIVESEND_CLI_SQLITE_COMMANDS(X)
+#define LIVESEND_CLI_SQLITE_COMMANDS(X) X(load)
 #else
 #define LIVESEND_CLI_SQLITE_COMMANDS(X)
 #endif
