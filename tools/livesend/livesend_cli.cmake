@@ -4,12 +4,13 @@
 # only); the library target livesend::livesend does not need it.
 include_guard(GLOBAL)
 
-if(NOT TARGET CLI11::CLI11)
-  find_package(CLI11 CONFIG REQUIRED)
-endif()
-
 function(livesend_add_cli target)
   set(dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}")
+  # In the caller's directory: an imported target is seen only in the directory that found it
+  # (and below), and this file is included once (the benchmarks' CLI is in another directory).
+  if(NOT TARGET CLI11::CLI11)
+    find_package(CLI11 CONFIG REQUIRED)
+  endif()
   # One file per command: a new one in commands/ is built without a line here.
   file(GLOB commands CONFIGURE_DEPENDS "${dir}/commands/*.cpp")
   add_executable(${target} "${dir}/main.cpp" "${dir}/arguments.cpp" "${dir}/input.cpp"
