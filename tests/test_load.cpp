@@ -11,8 +11,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -264,11 +267,47 @@ TEST_CASE("load killed at several points, then run again: every event exactly on
     }
   };
 
+  // The events committed so far, read while a load runs (WAL: a reader does not block it); -1
+  // while the database is not there yet.
+  auto committed = [&]() -> long long {
+    sqlite3* raw = nullptr;
+    long long n = -1;
+    if (sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* s = nullptr;
+      if (sqlite3_prepare_v2(raw, "SELECT count(*) FROM events", -1, &s, nullptr) == SQLITE_OK &&
+          sqlite3_step(s) == SQLITE_ROW) {
+        n = sqlite3_column_int64(s, 0);
+      }
+      sqlite3_finalize(s);
+    }
+    sqlite3_close_v2(raw);
+    return n;
+  };
+  auto wal_size = [&]() -> std::uintmax_t {
+    std::error_code ec;
+    const std::uintmax_t n = std::filesystem::file_size(db + "-wal", ec);
+    return ec ? 0 : n;
+  };
+
+  // When to kill: after a time; once the WAL has grown (a batch is being written, not yet
+  // committed); or once more events are committed (just after a commit) — each then after an
+  // extra delay. Bounded: at most 8 runs, each waiting at most 30 s; 4 kills that land are enough.
+  enum class trigger { time, wal_grows, commit };
+  struct kill_point {
+    trigger when;
+    int extra_ms;
+  };
   int kills = 0;
   long long stored = 0;
-  // Bounded: at most 8 runs, the first 4 kills that land are enough.
-  for (const int delay_ms : {200, 500, 1000, 300, 1500, 700, 2500, 100}) {
+  bool partial = false;  // a kill left some events stored, not all
+  for (const kill_point point :
+       {kill_point{trigger::time, 200}, kill_point{trigger::wal_grows, 0},
+        kill_point{trigger::commit, 0}, kill_point{trigger::wal_grows, 150},
+        kill_point{trigger::commit, 40}, kill_point{trigger::time, 1000},
+        kill_point{trigger::time, 500}, kill_point{trigger::time, 100}}) {
     if (kills >= 4) break;
+    const long long committed_before = std::max(0LL, committed());
+    const std::uintmax_t wal_before = wal_size();
     const pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
@@ -280,10 +319,25 @@ TEST_CASE("load killed at several points, then run again: every event exactly on
               static_cast<char*>(nullptr));
       ::_exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    ::kill(pid, SIGKILL);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     int wait_status = 0;
-    REQUIRE(::waitpid(pid, &wait_status, 0) == pid);
+    bool ended = false;
+    while (point.when != trigger::time && std::chrono::steady_clock::now() < deadline) {
+      if (::waitpid(pid, &wait_status, WNOHANG) == pid) {
+        ended = true;
+        break;
+      }
+      if (point.when == trigger::wal_grows ? wal_size() > wal_before
+                                           : committed() > committed_before) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (!ended) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(point.extra_ms));
+      ::kill(pid, SIGKILL);
+      REQUIRE(::waitpid(pid, &wait_status, 0) == pid);
+    }
     const bool killed = WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL;
     if (!killed) {
       // It ended first: then it must have succeeded.
@@ -291,12 +345,15 @@ TEST_CASE("load killed at several points, then run again: every event exactly on
       REQUIRE(WEXITSTATUS(wait_status) == 0);
     }
     kills += killed ? 1 : 0;
-    INFO("killed after " << delay_ms << " ms: " << killed);
+    INFO("kill point " << static_cast<int>(point.when) << " + " << point.extra_ms << " ms: killed "
+                       << killed);
     const long long before = stored;
     check_whole_events(stored);
     CHECK(stored >= before);  // what a killed run committed stays
+    partial = partial || (killed && stored > 0 && stored < events);
   }
   CHECK(kills >= 3);
+  CHECK(partial);
 
   const test::process_result finish =
       test::run_cli("load --db " + test::shell_quote(db) + " " + test::shell_quote(input));
