@@ -112,7 +112,7 @@ TEST_CASE("csv writes one file per table, read back to the same cells", "[cli][c
       std::string select;
       for (const livesend::column& c : livesend::columns(t)) {
         select += select.empty() ? "SELECT " : ", ";
-        select += fmt::format("hex(\"{}\")", c.name());
+        select += fmt::format("lower(hex(\"{}\"))", c.name());
       }
       const std::string script = dir / (std::string(livesend::table_name(t)) + ".sql");
       {
