@@ -209,7 +209,7 @@ void arguments::write_command_help(fmt::memory_buffer& to, std::size_t index) co
 void add_redact_option(CLI::App& app, bool& redact, bool hidden) {
   CLI::Option* opt =
       app.add_flag("--redact", redact,
-                   "(summary, json) mask personal data: e-mail addresses keep their first\n"
+                   "(summary, json, csv) mask personal data: e-mail addresses keep their first\n"
                    "letter and domain (j***@example.com), IP addresses their network\n"
                    "(198.51.*.*, 2001:db8:*), coordinates one decimal (about 11 km)");
   if (hidden) opt->group("");

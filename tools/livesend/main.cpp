@@ -3,6 +3,8 @@
 //   livesend summary  [--normalized] [--unknown-keys] [--redact] [FILE...]   a readable report
 //   livesend json     [--normalized] [--unknown-keys] [--redact] [FILE...]   normalized JSON
 //   livesend validate [--normalized] [--unknown-keys] [FILE...]   errors, then a count
+//   livesend csv --out DIR [--redact] [FILE...]   the tables as DIR/<table>.csv
+//   livesend load --db FILE [FILE...]   the tables in a SQLite database (LIVESEND_HAVE_SQLITE)
 //   livesend serve    --db FILE --secret-file FILE [--listen HOST:PORT] ...   the webhook receiver
 //
 // The pieces: arguments.hpp (the command line, CLI11), input.hpp (files or standard input to
@@ -16,17 +18,25 @@
 #include "output.hpp"
 
 // The commands, in the order the help lists them. A new command NAME is commands/NAME.cpp,
-// which defines `const command_spec NAME_command`, and one line here. `serve` is serve/serve.cpp,
-// built only with LIVESEND_BUILD_SERVE (it needs cpp-httplib, OpenSSL and SQLite).
+// which defines `const command_spec NAME_command`, and one line here. The commands over the
+// SQLite store are in commands/sqlite/, built only with it (LIVESEND_WITH_SQLITE); `serve` is
+// serve/serve.cpp, built only with LIVESEND_BUILD_SERVE (it needs cpp-httplib, OpenSSL and SQLite).
+#if LIVESEND_HAVE_SQLITE
+#define LIVESEND_CLI_SQLITE_COMMANDS(X) X(load)
+#else
+#define LIVESEND_CLI_SQLITE_COMMANDS(X)
+#endif
 #ifdef LIVESEND_HAVE_SERVE
 #define LIVESEND_CLI_SERVE(X) X(serve)
 #else
 #define LIVESEND_CLI_SERVE(X)
 #endif
-#define LIVESEND_CLI_COMMANDS(X) \
-  X(summary)                     \
-  X(json)                        \
-  X(validate)                    \
+#define LIVESEND_CLI_COMMANDS(X)  \
+  X(summary)                      \
+  X(json)                         \
+  X(validate)                     \
+  X(csv)                          \
+  LIVESEND_CLI_SQLITE_COMMANDS(X) \
   LIVESEND_CLI_SERVE(X)
 
 namespace livesend_cli {
