@@ -33,11 +33,6 @@ namespace livesend::detail {
 
 namespace od = simdjson::ondemand;
 
-template <class T>
-struct is_event : std::false_type {};
-template <class S>
-struct is_event<basic_event<S>> : std::true_type {};
-
 /// Where a reader reports the unknown keys it meets: `report(context, path, offset, line)`, the
 /// key located in the reader's input; nothing is reported when `report` is null.
 struct unknown_key_sink {
@@ -407,15 +402,12 @@ class reader {
   template <class T, std::size_t I>
   bool read_field(od::value& v, T& out) {
     constexpr auto def = std::get<I>(schema<T>::fields);
-    if constexpr (is_event<T>::value && def.key == std::string_view("version")) {
+    if constexpr (def.allowed_values_rule.count != 0) {
       const char* at = location(v);
       if (!read(v, out.*(def.member))) return false;
-      const std::string_view version = out.*(def.member);
-      if (version != version_v3 && version != version_enriched_v3) {
-        return fail(error_code::unsupported_version, at,
-                    "unsupported version " + quote_for_message(version) + "; expected \"" +
-                        std::string(version_v3) + "\" or \"" + std::string(version_enriched_v3) +
-                        "\"");
+      const std::string_view value = out.*(def.member);
+      if (!def.allowed_values_rule.contains(value)) {
+        return fail_not_allowed(at, def.key, value, def.allowed_values_rule);
       }
       return true;
     } else {
@@ -526,6 +518,24 @@ class reader {
       syntax_checked_ = true;
     }
     return !syntax_.ok();
+  }
+
+  /// A value outside the field's allowed values, e.g. `unsupported version "email-v3"; expected
+  /// "livesend-session-summary-v3" or "livesend-session-summary-enriched-v3"`.
+  LIVESEND_COLD bool fail_not_allowed(const char* at, std::string_view key, std::string_view value,
+                                      const allowed_values& allowed) {
+    std::string message = "unsupported ";
+    message.append(key.data(), key.size());
+    message += ' ';
+    message += quote_for_message(value);
+    message += "; expected ";
+    for (std::size_t i = 0; i < allowed.count; ++i) {
+      if (i != 0) message += i + 1 == allowed.count ? " or " : ", ";
+      message += '"';
+      message.append(allowed.values[i].data(), allowed.values[i].size());
+      message += '"';
+    }
+    return fail(allowed.code, at, std::move(message));
   }
 
   /// A value of the wrong type, a null where a value is required, or a syntax error.
