@@ -17,6 +17,7 @@
 #include "livesend/model.hpp"
 #include "livesend/tables.hpp"
 #include "livesend/timestamp.hpp"
+#include "livesend/write.hpp"
 
 namespace livesend {
 
@@ -72,6 +73,11 @@ inline void append_csv_header(fmt::memory_buffer& out, table t) {
 /// the header when the caller opens a file.
 class csv_writer {
  public:
+  csv_writer() = default;
+  /// With `redact`, the cells of personal columns (`column::personal`) are masked as
+  /// write_options::redact masks them in JSON.
+  explicit csv_writer(bool redact) : redact_(redact) {}
+
   /// Appends the rows of `ev` (either flavour) to the tables' buffers. No allocation once the
   /// buffers and the scratch buffer have grown (clear() keeps their memory).
   template <class S>
@@ -90,11 +96,14 @@ class csv_writer {
   void clear(table t) noexcept { out_[static_cast<std::size_t>(t)].clear(); }
 
   // The sink, for for_each_row.
-  void begin_row(table t) noexcept { row_ = &out_[static_cast<std::size_t>(t)]; }
+  void begin_row(table t) noexcept {
+    row_ = &out_[static_cast<std::size_t>(t)];
+    table_ = t;
+  }
   void cell(std::size_t column, null_cell) { separate(column); }
   void cell(std::size_t column, std::string_view text) {
     separate(column);
-    append_csv_field(*row_, text, true);
+    append_csv_field(*row_, masked(column, text), true);
   }
   void cell(std::size_t column, std::int64_t value) {
     separate(column);
@@ -102,6 +111,7 @@ class csv_writer {
   }
   void cell(std::size_t column, double value) {
     separate(column);
+    if (redact_ && personal_of(column) == personal::coordinate) value = redact_coordinate(value);
     // fmt writes the shortest text that reads back as the same double.
     fmt::format_to(fmt::appender(*row_), "{}", value);
   }
@@ -116,7 +126,7 @@ class csv_writer {
   }
   void cell(std::size_t column, json_cell json) {
     separate(column);
-    append_csv_field(*row_, json.text);
+    append_csv_field(*row_, masked(column, json.text));
   }
   void end_row() { row_->append(csv_newline); }
 
@@ -124,9 +134,24 @@ class csv_writer {
   void separate(std::size_t column) {
     if (column != 0) row_->push_back(',');
   }
+  personal personal_of(std::size_t column) const noexcept {
+    return columns(table_)[column].personal;
+  }
+  /// The cell's text, masked when redacting a personal column (into a reused buffer).
+  std::string_view masked(std::size_t column, std::string_view text) {
+    if (!redact_) return text;
+    const personal kind = personal_of(column);
+    if (kind == personal::none || kind == personal::coordinate) return text;
+    mask_.clear();
+    append_redacted(mask_, kind, text);
+    return {mask_.data(), mask_.size()};
+  }
 
   std::array<fmt::memory_buffer, table_count> out_;
   fmt::memory_buffer* row_ = nullptr;
+  table table_ = table::events;
+  bool redact_ = false;
+  fmt::memory_buffer mask_;
   row_scratch scratch_;
 };
 

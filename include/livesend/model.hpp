@@ -232,9 +232,21 @@ using event_view = basic_event<std::string_view>;
 inline constexpr std::string_view version_v3 = "livesend-session-summary-v3";
 inline constexpr std::string_view version_enriched_v3 = "livesend-session-summary-enriched-v3";
 
+/// The rule of `version` (`allowed<version_values>` in its schema row): the two values above;
+/// any other is `unsupported_version`.
+inline constexpr value_list<2> version_values = {{version_v3, version_enriched_v3},
+                                                 error_code::unsupported_version};
+
 // ---------------------------------------------------------------------------------------------
-// The schema: one table per type, the only place where JSON keys are spelled (`field_def`,
-// `field` and the primary template `schema<T>` are in detail/schema.hpp).
+// The schema: one table per type, the only place where JSON keys are spelled, and where each
+// field's rules are (`field_def`, `field`, the rules and the primary template `schema<T>` are in
+// detail/schema.hpp):
+// - personal data (masked by write_json with write_options::redact): the e-mail addresses
+//   (`data.Email`, `Participants[].Email`), the viewer's IP address (`ClientDetails.IpAddress`),
+//   the precise coordinates (`ClientDetails.GeolocationLatitude`/`Longitude`), and every raw
+//   value, as the contract does not model them and any may hold addresses (`Recipients`,
+//   `Participants[].Context`, `Links`, `TrackingParameters`, `Tags`, `DownloadFormats`, `Pages`);
+// - allowed values: `version` (version_values).
 // ---------------------------------------------------------------------------------------------
 
 template <class S>
@@ -253,7 +265,7 @@ struct schema<basic_content<S>> {
   static constexpr std::string_view name = "Content";
   static constexpr auto fields = std::make_tuple(
       field("Id", &T::id), field("IdGlobal", &T::id_global), field("Name", &T::name),
-      field("Pages", &T::pages), field("QuickAccessPath", &T::quick_access_path),
+      field("Pages", &T::pages, personal::raw), field("QuickAccessPath", &T::quick_access_path),
       field("Repository", &T::repository), field("TotalPages", &T::total_pages),
       field("Type", &T::type), field("VersionId", &T::version_id),
       field("VersionIdGlobal", &T::version_id_global), field("LibraryContent", &T::library_content),
@@ -274,9 +286,9 @@ struct schema<basic_link<S>> {
       field("HasPassword", &T::has_password), field("Id", &T::id), field("IsLive", &T::is_live),
       field("IsSeparateSend", &T::is_separate_send), field("ModifiedAt", &T::modified_at),
       field("NormalizedId", &T::normalized_id), field("NotificationMode", &T::notification_mode),
-      field("Tags", &T::tags), field("UrlPath", &T::url_path),
-      field("DownloadFormats", &T::download_formats), field("IdGlobal", &T::id_global),
-      field("NormalizedIdGlobal", &T::normalized_id_global));
+      field("Tags", &T::tags, personal::raw), field("UrlPath", &T::url_path),
+      field("DownloadFormats", &T::download_formats, personal::raw),
+      field("IdGlobal", &T::id_global), field("NormalizedIdGlobal", &T::normalized_id_global));
 };
 
 template <class S>
@@ -284,7 +296,7 @@ struct schema<basic_session_summary<S>> {
   using T = basic_session_summary<S>;
   static constexpr std::string_view name = "SessionSummary";
   static constexpr auto fields = std::make_tuple(
-      field("Link", &T::link), field("TrackingParameters", &T::tracking_parameters));
+      field("Link", &T::link), field("TrackingParameters", &T::tracking_parameters, personal::raw));
 };
 
 template <class S>
@@ -294,13 +306,14 @@ struct schema<basic_client_details<S>> {
   static constexpr auto fields = std::make_tuple(
       field("Browser", &T::browser), field("BrowserVersion", &T::browser_version),
       field("City", &T::city), field("Country", &T::country), field("DeviceType", &T::device_type),
-      field("IpAddress", &T::ip_address), field("Locale", &T::locale),
+      field("IpAddress", &T::ip_address, personal::ip_address), field("Locale", &T::locale),
       field("OperatingSystem", &T::operating_system),
       field("OperatingSystemVersion", &T::operating_system_version),
       field("ProductArea", &T::product_area), field("Application", &T::application),
-      field("SessionId", &T::session_id), field("GeolocationLatitude", &T::geolocation_latitude),
-      field("GeolocationLongitude", &T::geolocation_longitude), field("State", &T::state),
-      field("ApplicationType", &T::application_type));
+      field("SessionId", &T::session_id),
+      field("GeolocationLatitude", &T::geolocation_latitude, personal::coordinate),
+      field("GeolocationLongitude", &T::geolocation_longitude, personal::coordinate),
+      field("State", &T::state), field("ApplicationType", &T::application_type));
 };
 
 template <class S>
@@ -324,7 +337,7 @@ struct schema<basic_content_session<S>> {
       field("DurationSeconds", &T::duration_seconds), field("SessionEndedAt", &T::session_ended_at),
       field("SessionStartedAt", &T::session_started_at), field("SessionType", &T::session_type),
       field("WasDownloaded", &T::was_downloaded), field("WasViewed", &T::was_viewed),
-      field("DownloadFormats", &T::download_formats));
+      field("DownloadFormats", &T::download_formats, personal::raw));
 };
 
 template <class S>
@@ -332,9 +345,9 @@ struct schema<basic_participant<S>> {
   using T = basic_participant<S>;
   static constexpr std::string_view name = "Participant";
   static constexpr auto fields = std::make_tuple(
-      field("Context", &T::context), field("InteractionId", &T::interaction_id),
-      field("Email", &T::email), field("UserId", &T::user_id), field("UserType", &T::user_type),
-      field("UserLoginType", &T::user_login_type));
+      field("Context", &T::context, personal::raw), field("InteractionId", &T::interaction_id),
+      field("Email", &T::email, personal::email), field("UserId", &T::user_id),
+      field("UserType", &T::user_type), field("UserLoginType", &T::user_login_type));
 };
 
 template <class S>
@@ -348,10 +361,11 @@ struct schema<basic_data<S>> {
       field("DeliveryOptionIdGlobal", &T::delivery_option_id_global),
       field("DeliveryOptionId", &T::delivery_option_id), field("UserId", &T::user_id),
       field("InteractionIdGlobal", &T::interaction_id_global), field("ActionType", &T::action_type),
-      field("ClientDetails", &T::client_details), field("Recipients", &T::recipients),
+      field("ClientDetails", &T::client_details),
+      field("Recipients", &T::recipients, personal::raw),
       field("InteractionGroup", &T::interaction_group), field("Action", &T::action),
-      field("Links", &T::links), field("UserIdGlobal", &T::user_id_global),
-      field("Email", &T::email), field("Status", &T::status),
+      field("Links", &T::links, personal::raw), field("UserIdGlobal", &T::user_id_global),
+      field("Email", &T::email, personal::email), field("Status", &T::status),
       field("LivesendSessionSummary", &T::livesend_session_summary),
       field("ContentSessions", &T::content_sessions), field("DetailsUrl", &T::details_url),
       field("Participants", &T::participants), field("SessionEndedAt", &T::session_ended_at),
@@ -369,10 +383,63 @@ struct schema<basic_event<S>> {
   static constexpr std::string_view name = "Event";
   static constexpr auto fields =
       std::make_tuple(field("application", &T::application), field("data", &T::data),
-                      field("id", &T::id), field("version", &T::version),
+                      field("id", &T::id), field("version", &T::version, allowed<version_values>),
                       field("occurredAt", &T::occurred_at), field("tenantId", &T::tenant_id),
                       field("tenantName", &T::tenant_name), field("productArea", &T::product_area));
 };
+
+namespace detail {
+
+template <class M>
+struct element_of {
+  using type = M;
+};
+template <class M>
+struct element_of<std::optional<M>> : element_of<M> {};
+template <class M>
+struct element_of<std::vector<M>> : element_of<M> {};
+
+template <class T>
+struct is_raw_json : std::false_type {};
+template <class S>
+struct is_raw_json<basic_raw_json<S>> : std::true_type {};
+
+/// Does every rule of T's rows, and of the records inside, fit its member's type? An e-mail or
+/// IP address is a str, a coordinate a num, `raw` a raw value; allowed values are for a str that
+/// is not personal (an error quotes the value outside them).
+template <class T>
+constexpr bool rules_fit() noexcept {
+  bool ok = true;
+  for_each_field<T>([&](const auto& def) {
+    using M = std::remove_reference_t<decltype(std::declval<T&>().*(def.member))>;
+    using U = typename element_of<M>::type;
+    constexpr bool is_str = std::is_same_v<U, std::string> || std::is_same_v<U, std::string_view>;
+    switch (def.personal_kind) {
+      case personal::none:
+        break;
+      case personal::email:
+      case personal::ip_address:
+        ok = ok && is_str;
+        break;
+      case personal::coordinate:
+        ok = ok && std::is_same_v<U, double>;
+        break;
+      case personal::raw:
+        ok = ok && is_raw_json<U>::value;
+        break;
+    }
+    if (def.allowed_values_rule.count != 0) {
+      ok = ok && is_str && !is_optional<M>::value && def.personal_kind == personal::none;
+    }
+    if constexpr (is_record_v<U>) ok = ok && rules_fit<U>();
+  });
+  return ok;
+}
+
+static_assert(rules_fit<basic_event<std::string>>() && rules_fit<basic_event<std::string_view>>(),
+              "a schema row's rule does not fit its member's type");
+
+}  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
 // Equality and view -> owning conversion (the traits over the schema: detail/schema.hpp).

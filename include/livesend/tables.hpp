@@ -109,6 +109,8 @@ struct column {
   value_type type = value_type::str;
   bool not_null = false;  ///< a key column, or a required field all of whose objects are required
   bool key = false;       ///< part of the table's primary key (`id`; `event_id`, `idx`, ...)
+  /// The personal data the field holds (its schema row's rule): how `csv --redact` masks it.
+  livesend::personal personal = livesend::personal::none;
 
   /// The column's name, e.g. `client_geolocation_latitude`.
   constexpr std::string_view name() const noexcept { return {name_chars, name_size}; }
@@ -259,7 +261,8 @@ struct flatten_prefix<basic_library_content<S>> {
 // records (it reads only types and keys), the row emitter at run time with the event's values.
 // A visitor has:
 //   key(name, value_type, value)              a key column (event_id, idx, session_idx)
-//   field(key, const M* value_or_null)        a column; null when an enclosing optional is empty
+//   field(key, const M* value_or_null, personal)  a column; null when an enclosing optional is
+//                                             empty; with its schema row's personal-data rule
 //   enter(key, prefix, required) / leave()    around a nested object's members
 //   mark_key()                                the last field is the table's primary key
 
@@ -308,7 +311,7 @@ constexpr void walk_in_place(V& v, const R* rec) {
   for_each_def<R>([&](const auto& def) {
     using M = typename def_member<std::decay_t<decltype(def)>>::type;
     if constexpr (kind_of<M>() == member_kind::column) {
-      v.field(def.key, member_ptr(rec, def));
+      v.field(def.key, member_ptr(rec, def), def.personal_kind);
     } else if constexpr (kind_of<M>() == member_kind::object) {
       walk_object(v, rec, def);
     }
@@ -323,7 +326,9 @@ constexpr void walk_own(V& v, const R* rec, std::string_view skip1 = {},
   for_each_def<R>([&](const auto& def) {
     using M = typename def_member<std::decay_t<decltype(def)>>::type;
     if constexpr (kind_of<M>() == member_kind::column) {
-      if (def.key != skip1 && def.key != skip2) v.field(def.key, member_ptr(rec, def));
+      if (def.key != skip1 && def.key != skip2) {
+        v.field(def.key, member_ptr(rec, def), def.personal_kind);
+      }
     }
   });
 }
@@ -334,7 +339,7 @@ constexpr void walk_one(V& v, const R* rec, std::string_view key) {
   for_each_def<R>([&](const auto& def) {
     using M = typename def_member<std::decay_t<decltype(def)>>::type;
     if constexpr (kind_of<M>() == member_kind::column) {
-      if (def.key == key) v.field(def.key, member_ptr(rec, def));
+      if (def.key == key) v.field(def.key, member_ptr(rec, def), def.personal_kind);
     }
   });
 }
@@ -499,7 +504,7 @@ struct column_counter {
   constexpr void key(std::string_view, value_type, std::string_view) noexcept { ++count; }
   constexpr void key(std::string_view, value_type, std::int64_t) noexcept { ++count; }
   template <class M>
-  constexpr void field(std::string_view, const M*) noexcept {
+  constexpr void field(std::string_view, const M*, livesend::personal) noexcept {
     ++count;
   }
   constexpr void enter(std::string_view, std::string_view, bool) noexcept {}
@@ -545,8 +550,9 @@ struct column_builder {
     add_key(name, type);
   }
   template <class M>
-  constexpr void field(std::string_view key, const M*) noexcept {
+  constexpr void field(std::string_view key, const M*, livesend::personal kind) noexcept {
     column& col = columns[count++];
+    col.personal = kind;
     name_text name = snake_case(key);
     bool required = !optional_of<M>::optional;
     for (std::size_t i = stack.depth; i-- > 0;) {
@@ -646,7 +652,7 @@ class row_emitter {
   void key(std::string_view, value_type, std::int64_t value) { sink_.cell(column_++, value); }
 
   template <class M>
-  void field(std::string_view, const M* value) {
+  void field(std::string_view, const M* value, livesend::personal) {
     if (value == nullptr) {
       sink_.cell(column_++, null_cell{});
     } else {

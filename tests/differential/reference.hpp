@@ -949,6 +949,38 @@ inline livesend::event to_event(const typed& t) {
 
 /// Reads one event by the contract. A field-level failure names the first problem in document
 /// order (for missing fields: every missing field of the first object that lacks some).
+namespace detail {
+
+/// The contract's precedence (issue 14): a body of another version says so whatever its key
+/// order. When reading the event failed on a field, the top-level `version` (its last
+/// occurrence) decides first: absent, null, not a string or not one of the two v3 versions, that
+/// is the error; a v3 version leaves the first error.
+inline void version_first(const json_value& root, outcome& out) {
+  if (out.path == "version") return;
+  const json_value* version = nullptr;
+  for (const auto& [key, value] : root.members) {
+    if (event_shape.find(key) == event_shape.at("version")) version = &value;
+  }
+  const auto set = [&](livesend::error_code code, const char* why) {
+    out.code = code;
+    out.path = "version";
+    out.missing = {"version"};
+    out.detail = why;
+  };
+  if (version == nullptr) return set(livesend::error_code::missing_field, "no version");
+  if (version->type == json_value::kind::null) {
+    return set(livesend::error_code::null_field, "null version");
+  }
+  if (version->type != json_value::kind::string) {
+    return set(livesend::error_code::wrong_type, "version not a string");
+  }
+  if (version->text != livesend::version_v3 && version->text != livesend::version_enriched_v3) {
+    set(livesend::error_code::unsupported_version, "unsupported version");
+  }
+}
+
+}  // namespace detail
+
 inline outcome read_event(std::string_view input, const options& o = {}) {
   json_read json = read_json(input);
   if (!json.ok) {
@@ -969,6 +1001,7 @@ inline outcome read_event(std::string_view input, const options& o = {}) {
   if (!mapper.record(json.value, event_shape, root)) {
     outcome out = std::move(mapper.failure());
     out.valid_json = true;
+    detail::version_first(json.value, out);
     return out;
   }
   outcome out;

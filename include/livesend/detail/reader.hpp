@@ -33,11 +33,6 @@ namespace livesend::detail {
 
 namespace od = simdjson::ondemand;
 
-template <class T>
-struct is_event : std::false_type {};
-template <class S>
-struct is_event<basic_event<S>> : std::true_type {};
-
 /// Where a reader reports the unknown keys it meets: `report(context, path, offset, line)`, the
 /// key located in the reader's input; nothing is reported when `report` is null.
 struct unknown_key_sink {
@@ -73,7 +68,12 @@ class reader {
       }
       return fail_syntax(e, start);
     }
-    if (!read_fields(obj, out, start)) return false;
+    if (!read_fields(obj, out, start)) {
+      if constexpr (ranking_field<T> < field_count<T>) {
+        if (!error_.path().empty()) rank_first<T>(doc, start);  // a field's error, not syntax
+      }
+      return false;
+    }
     const char* rest = nullptr;
     if (doc.current_location().get(rest) == simdjson::SUCCESS) {
       if (has_syntax_error()) return fail_syntax(simdjson::TRAILING_CONTENT, rest);
@@ -407,20 +407,93 @@ class reader {
   template <class T, std::size_t I>
   bool read_field(od::value& v, T& out) {
     constexpr auto def = std::get<I>(schema<T>::fields);
-    if constexpr (is_event<T>::value && def.key == std::string_view("version")) {
+    if constexpr (def.allowed_values_rule.count != 0) {
       const char* at = location(v);
       if (!read(v, out.*(def.member))) return false;
-      const std::string_view version = out.*(def.member);
-      if (version != version_v3 && version != version_enriched_v3) {
-        return fail(error_code::unsupported_version, at,
-                    "unsupported version " + quote_for_message(version) + "; expected \"" +
-                        std::string(version_v3) + "\" or \"" + std::string(version_enriched_v3) +
-                        "\"");
+      const std::string_view value = out.*(def.member);
+      if (!def.allowed_values_rule.contains(value)) {
+        return fail_not_allowed(at, def.key, value, def.allowed_values_rule);
       }
       return true;
     } else {
       return read(v, out.*(def.member));
     }
+  }
+
+  /// The index of T's field with allowed values (`version` for an event), whose error outranks
+  /// any other of the record's; field_count<T> when there is none.
+  template <class T, std::size_t... I>
+  static constexpr std::size_t ranking_field_of(std::index_sequence<I...>) noexcept {
+    std::size_t index = field_count<T>;
+    ((index =
+          index == field_count<T> && std::get<I>(schema<T>::fields).allowed_values_rule.count != 0
+              ? I
+              : index),
+     ...);
+    return index;
+  }
+  template <class T>
+  static constexpr std::size_t ranking_field =
+      ranking_field_of<T>(std::make_index_sequence<field_count<T>>{});
+
+  /// The failure path of a top-level record whose read stopped at a field's error: a body of
+  /// another version (`email-v3`, `livesend-summary-v2`, a challenge) must say so whatever its
+  /// key order, not report a field of `data` it does not have. So the ranking field (`version`)
+  /// is looked up once, in the object's own keys (the last of a repeated key, ASCII-case-
+  /// insensitively, as read_object matches): absent, null, not a string, or a value it does not
+  /// allow, that is the error instead; a valid one leaves the error as it was. Malformed JSON
+  /// anywhere in the input (past where the reader stopped) comes before all: its syntax error.
+  /// Only ever run on the failure path: a body that reads pays nothing.
+  template <class T>
+  LIVESEND_COLD LIVESEND_NOINLINE void rank_first(od::document& doc, const char* start) {
+    constexpr auto def = std::get<ranking_field<T>>(schema<T>::fields);
+    if (has_syntax_error()) {
+      // Malformed JSON comes first; a document too deep as a whole keeps the field's error (its
+      // depth_exceeded names the field that is too deep).
+      if (syntax_.code != error_code::depth_exceeded) fail_syntax(simdjson::TAPE_ERROR, nullptr);
+      return;
+    }
+    if (error_.path() == def.key) return;
+    doc.rewind();  // the view's strings are lost with the parse anyway
+    od::object obj;
+    if (doc.get_object().get(obj) != simdjson::SUCCESS) return;
+    bool found = false;
+    const char* at = start;
+    od::json_type type{};
+    std::string_view value;
+    for (auto field_result : obj) {
+      if (field_result.error() != simdjson::SUCCESS) return;
+      od::field& f = field_result.value_unsafe();
+      std::string_view key;
+      if (f.unescaped_key().get(key) != simdjson::SUCCESS) return;
+      if (!iequals_ascii(key, def.key)) continue;  // the value is skipped by the next step
+      found = true;
+      at = location(f.value());
+      if (f.value().type().get(type) != simdjson::SUCCESS) return;
+      if (type == od::json_type::string && f.value().get_string().get(value) != simdjson::SUCCESS) {
+        return;
+      }
+    }
+    const std::string path(def.key);
+    if (!found) return rank(error_code::missing_field, path, at, "required field is missing");
+    switch (type) {
+      case od::json_type::string:
+        if (def.allowed_values_rule.contains(value)) return;  // ours: the first error stands
+        return rank(def.allowed_values_rule.code, path, at,
+                    not_allowed_message(def.key, value, def.allowed_values_rule));
+      case od::json_type::null:
+        return rank(error_code::null_field, path, at, "is null, but the field is required");
+      default:
+        return rank(error_code::wrong_type, path, at,
+                    std::string("expected a string, found ") + type_name(type));
+    }
+  }
+
+  /// Replaces the error by one of a top-level field (its path is its key).
+  LIVESEND_COLD void rank(error_code code, const std::string& path, const char* at,
+                          std::string message) {
+    const auto offset = static_cast<std::size_t>(at - input_.data());
+    error_ = error(code, path, offset, line_of(input_, offset), std::move(message));
   }
 
   /// Disengages the optional members that the object lacked (their values become spares), so
@@ -528,6 +601,47 @@ class reader {
     return !syntax_.ok();
   }
 
+  /// A value outside the field's allowed values, e.g. `unsupported version "email-v3"; expected
+  /// "livesend-session-summary-v3" or "livesend-session-summary-enriched-v3"`.
+  LIVESEND_COLD bool fail_not_allowed(const char* at, std::string_view key, std::string_view value,
+                                      const allowed_values& allowed) {
+    return fail(allowed.code, at, not_allowed_message(key, value, allowed));
+  }
+  static std::string not_allowed_message(std::string_view key, std::string_view value,
+                                         const allowed_values& allowed) {
+    std::string message = "unsupported ";
+    message.append(key.data(), key.size());
+    message += ' ';
+    message += quote_for_message(value);
+    message += "; expected ";
+    for (std::size_t i = 0; i < allowed.count; ++i) {
+      if (i != 0) message += i + 1 == allowed.count ? " or " : ", ";
+      message += '"';
+      message.append(allowed.values[i].data(), allowed.values[i].size());
+      message += '"';
+    }
+    return message;
+  }
+
+  /// "an array", "a string", ...: a JSON type as the messages name it.
+  static const char* type_name(od::json_type type) noexcept {
+    switch (type) {
+      case od::json_type::array:
+        return "an array";
+      case od::json_type::object:
+        return "an object";
+      case od::json_type::number:
+        return "a number";
+      case od::json_type::string:
+        return "a string";
+      case od::json_type::boolean:
+        return "true or false";
+      case od::json_type::null:
+        return "null";
+    }
+    return "another type";
+  }
+
   /// A value of the wrong type, a null where a value is required, or a syntax error.
   LIVESEND_COLD bool fail_get(od::value& v, simdjson::error_code e, const char* expected) {
     od::json_type type{};
@@ -538,31 +652,8 @@ class reader {
     if (type == od::json_type::null) {
       return fail(error_code::null_field, location(v), "is null, but the field is required");
     }
-    static constexpr const char* names[] = {"an array", "an object",     "a number",
-                                            "a string", "true or false", "null"};
-    const char* found = "another type";
-    switch (type) {
-      case od::json_type::array:
-        found = names[0];
-        break;
-      case od::json_type::object:
-        found = names[1];
-        break;
-      case od::json_type::number:
-        found = names[2];
-        break;
-      case od::json_type::string:
-        found = names[3];
-        break;
-      case od::json_type::boolean:
-        found = names[4];
-        break;
-      case od::json_type::null:
-        found = names[5];
-        break;
-    }
     return fail(error_code::wrong_type, location(v),
-                std::string("expected ") + expected + ", found " + found);
+                std::string("expected ") + expected + ", found " + type_name(type));
   }
 
   /// A syntax-level error: located precisely by re-checking the whole input (failure path

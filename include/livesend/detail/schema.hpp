@@ -1,6 +1,7 @@
 // livesend/detail/schema.hpp: what a record's schema table is (`schema<T>::fields`, a tuple of
-// `field_def`, specialised in livesend/model.hpp) and the compile-time traits over it: the
-// number of fields, their member types, keys and required mask, and a loop over the fields.
+// `field_def`, specialised in livesend/model.hpp), the rules a row may carry (personal data,
+// allowed values) and the compile-time traits over it: the number of fields, their member types,
+// keys and required mask, and a loop over the fields.
 #pragma once
 
 #include <array>
@@ -12,19 +13,73 @@
 #include <type_traits>
 #include <utility>
 
+#include "livesend/error.hpp"
+
 namespace livesend {
 
-/// One member of a record: its JSON key as the contract spells it and the member it fills.
-/// A member of type std::optional<T> is optional (`?` in the contract); any other is required.
+/// The personal data a field holds, and so how a redacting writer masks it (see
+/// livesend/write.hpp). `none` for the fields that identify no one.
+enum class personal : std::uint8_t {
+  none,        ///< not personal
+  email,       ///< an e-mail address (str): `jane.doe@example.com` -> `j***@example.com`
+  ip_address,  ///< an IP address (str): `198.51.100.23` -> `198.51.*.*`, IPv6 to its /32
+  coordinate,  ///< a precise coordinate (num): rounded to one decimal, a region and not a house
+  raw,         ///< unmodelled JSON (raw) that may hold addresses: every string with an '@' masked
+};
+
+/// The values a str field allows, and the error code of any other value: a field's rule in its
+/// schema row, written `allowed<list>` (see value_list). Empty (count 0): any value.
+struct allowed_values {
+  const std::string_view* values = nullptr;
+  std::size_t count = 0;
+  error_code code = error_code::ok;
+
+  constexpr bool contains(std::string_view value) const noexcept {
+    for (std::size_t i = 0; i < count; ++i) {
+      if (values[i] == value) return true;
+    }
+    return false;
+  }
+};
+
+/// A list of allowed values and what any other value is, for `allowed<list>`.
+template <std::size_t N>
+struct value_list {
+  std::array<std::string_view, N> values;
+  error_code code;
+};
+
+/// The rule "the field holds one of List.values", e.g. `allowed<version_values>`.
+template <const auto& List>
+inline constexpr allowed_values allowed = {List.values.data(), List.values.size(), List.code};
+
+/// One member of a record: its JSON key as the contract spells it, the member it fills, and its
+/// rules (personal data, allowed values). A member of type std::optional<T> is optional (`?` in
+/// the contract); any other is required. Only ever used at compile time: the rules cost nothing
+/// when parsing.
 template <class Record, class Member>
 struct field_def {
   std::string_view key;
   Member Record::*member;
+  personal personal_kind = personal::none;
+  allowed_values allowed_values_rule = {};
 };
 
+/// A schema row: `field("Id", &T::id)`, `field("Email", &T::email, personal::email)`,
+/// `field("version", &T::version, allowed<version_values>)`.
 template <class Record, class Member>
 constexpr field_def<Record, Member> field(std::string_view key, Member Record::*member) noexcept {
-  return {key, member};
+  return {key, member, personal::none, {}};
+}
+template <class Record, class Member>
+constexpr field_def<Record, Member> field(std::string_view key, Member Record::*member,
+                                          personal kind) noexcept {
+  return {key, member, kind, {}};
+}
+template <class Record, class Member>
+constexpr field_def<Record, Member> field(std::string_view key, Member Record::*member,
+                                          allowed_values values) noexcept {
+  return {key, member, personal::none, values};
 }
 
 /// `schema<T>::fields` is a tuple of field_def, in the vendor's key order; `schema<T>::name` is

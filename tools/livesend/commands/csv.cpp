@@ -42,14 +42,11 @@ class csv final : public command {
   }
 
   int run(output& out) override {
+    writer_ = livesend::csv_writer(redact_);
     if (!open_all(out)) return exit_usage;
     int status = input_.read(out, [&](const livesend::event_view& ev) {
       if (io_failed_) return;  // reported: the remaining events are read, not written
-      if (redact_) {
-        writer_.write(redactor_.redact(ev));
-      } else {
-        writer_.write(ev);
-      }
+      writer_.write(ev);
       for (livesend::table t : livesend::all_tables) {
         if (writer_.buffer(t).size() >= flush_threshold) write_out(out, t);
       }
@@ -124,7 +121,6 @@ class csv final : public command {
   event_input input_;
   std::string dir_;
   bool redact_ = false;
-  redactor redactor_;
   livesend::csv_writer writer_;
   std::array<std::FILE*, livesend::table_count> files_ = {};
   std::array<std::string, livesend::table_count> paths_;

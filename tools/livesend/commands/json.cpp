@@ -5,7 +5,6 @@
 #include "../command.hpp"
 #include "../input.hpp"
 #include "../output.hpp"
-#include "../redact.hpp"
 #include "livesend/livesend.hpp"
 
 namespace livesend_cli {
@@ -16,24 +15,19 @@ class json final : public command {
  public:
   void add_options(CLI::App& app) override {
     input_.add_options(app);
-    add_redact_option(app, redact_);
+    add_redact_option(app, options_.redact);
   }
 
   int run(output& out) override {
     return input_.read(out, [&](const livesend::event_view& ev) {
-      if (redact_) {
-        livesend::write_json(out.buffer(), redactor_.redact(ev));
-      } else {
-        livesend::write_json(out.buffer(), ev);
-      }
+      livesend::write_json(out.buffer(), ev, options_);
       out.buffer().push_back('\n');
     });
   }
 
  private:
   event_input input_;
-  bool redact_ = false;
-  redactor redactor_;
+  livesend::write_options options_;  // --redact: the library masks what the schema marks personal
 };
 
 }  // namespace

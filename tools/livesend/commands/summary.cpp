@@ -40,10 +40,7 @@ void write_summary(fmt::memory_buffer& out, const livesend::event_view& ev, bool
                       d.landing_page_duration_seconds);
   for (const livesend::participant_view& p : d.participants) {
     std::string_view email = p.email;
-    if (redact) {
-      mask_email(p.email, scratch);
-      email = scratch;
-    }
+    if (redact) email = redacted<&livesend::participant_view::email>(p.email, scratch);
     it = fmt::format_to(it, "  viewer     {} ({}, {})\n", or_dash(email), or_dash(p.user_type),
                         or_dash(p.user_login_type));
   }
@@ -52,10 +49,15 @@ void write_summary(fmt::memory_buffer& out, const livesend::event_view& ev, bool
   it = fmt::format_to(it, "  device     {}, {} {}, {} {}\n", or_dash(c.device_type),
                       or_dash(c.operating_system), or_dash(c.operating_system_version),
                       or_dash(c.browser), or_dash(c.browser_version));
-  it = fmt::format_to(it, "  place      {}, {}, {} ({}, {})\n", or_dash(c.city), or_dash(c.state),
-                      or_dash(c.country),
-                      redact ? coarse(c.geolocation_latitude) : c.geolocation_latitude,
-                      redact ? coarse(c.geolocation_longitude) : c.geolocation_longitude);
+  it = fmt::format_to(
+      it, "  place      {}, {}, {} ({}, {})\n", or_dash(c.city), or_dash(c.state),
+      or_dash(c.country),
+      redact
+          ? redacted<&livesend::client_details_view::geolocation_latitude>(c.geolocation_latitude)
+          : c.geolocation_latitude,
+      redact
+          ? redacted<&livesend::client_details_view::geolocation_longitude>(c.geolocation_longitude)
+          : c.geolocation_longitude);
   it = fmt::format_to(it, "  content    {} item(s), {} viewed, {} downloaded\n", d.total_content,
                       d.total_content_viewed, d.total_content_downloaded);
   for (const livesend::content_session_view& s : d.content_sessions) {
