@@ -1,6 +1,6 @@
 // tests/differential/reference.hpp: an independent reader of livesend-session-summary-v3, for
 // differential tests. It shares no code with the library's reader: the JSON text is read by
-// nlohmann::json's SAX parser into a tree of its own, and the contract (docs/contract.md) is mapped
+// nlohmann::json's SAX parser into a tree of its own, and the contract (docs/contract/session-summary-v3.md) is mapped
 // onto livesend::event by the tables and rules below, written from the contract. Only the output
 // types (livesend::event and its parts) and livesend::parse_timestamp (timestamps only) are reused.
 //
@@ -397,7 +397,7 @@ struct shape {
   }
 };
 
-// Written from docs/contract.md, section by section, in the contract's order.
+// Written from docs/contract/session-summary-v3.md, section by section, in the contract's order.
 inline const shape library_content_shape{"LibraryContent",
                                          {{"Id", kind::str, true},
                                           {"IdGlobal", kind::str, true},
