@@ -1,8 +1,9 @@
 // tests/differential/reference.hpp: an independent reader of livesend-session-summary-v3, for
 // differential tests. It shares no code with the library's reader: the JSON text is read by
-// nlohmann::json's SAX parser into a tree of its own, and the contract (docs/contract/session-summary-v3.md) is mapped
-// onto livesend::event by the tables and rules below, written from the contract. Only the output
-// types (livesend::event and its parts) and livesend::parse_timestamp (timestamps only) are reused.
+// nlohmann::json's SAX parser into a tree of its own, and the contract
+// (docs/contract/session-summary-v3.md) is mapped onto livesend::event by the tables and rules
+// below, written from the contract. Only the output types (livesend::event and its parts) and
+// livesend::parse_timestamp (timestamps only) are reused.
 //
 // Where nlohmann::json and the contract differ, the reference compensates (each place is marked
 // "nlohmann:"):
