@@ -4,11 +4,13 @@
 # only); the library target livesend::livesend does not need it.
 include_guard(GLOBAL)
 
-if(NOT TARGET CLI11::CLI11)
-  find_package(CLI11 CONFIG REQUIRED)
-endif()
-
 function(livesend_add_cli target)
+  # Here, not at the top of the file: an imported target is seen only in the directory that
+  # found it, and include_guard(GLOBAL) skips this file in the second directory (the benchmarks'
+  # livesend_cli_native, beside tools/livesend's livesend_cli).
+  if(NOT TARGET CLI11::CLI11)
+    find_package(CLI11 CONFIG REQUIRED)
+  endif()
   set(dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}")
   # One file per command: a new one in commands/ is built without a line here.
   file(GLOB commands CONFIGURE_DEPENDS "${dir}/commands/*.cpp")
