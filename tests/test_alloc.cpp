@@ -118,13 +118,13 @@ TEST_CASE("a stream of events allocates nothing per event", "[alloc][stream]") {
 TEST_CASE("a stream parsed on several threads allocates nothing per event", "[alloc][parallel]") {
   // Every thread's allocations count (the counter is global). A run allocates its threads,
   // parsers and batch buffers, and each parser warms up on its first events: a stream twice as
-  // long must allocate exactly as much. (1200 records: the second half sends each worker's
-  // parsers the same shapes as the first, for jobs 2 and 3 and a depth of 2.)
+  // long must allocate exactly as much. (3000 records: every place of the ring sees both shapes
+  // in the first half, dozens of times.)
   const std::string good = test::minified(test::seed());
   const std::string other =
       test::seed_with("\"tenantName\": \"demo\"", R"("tenantName": "d\u00e9mo \"q\" long enough")");
   std::string lines;
-  for (int i = 0; i < 1200; ++i) lines += (i % 3 == 0 ? test::minified(other) : good) + "\n";
+  for (int i = 0; i < 3000; ++i) lines += (i % 3 == 0 ? test::minified(other) : good) + "\n";
   const std::string twice = lines + lines;
   for (const std::size_t jobs : {std::size_t{2}, std::size_t{3}}) {
     auto run = [&](const std::string& text) {
@@ -152,8 +152,8 @@ TEST_CASE("a stream parsed on several threads allocates nothing per event", "[al
     const auto once = run(lines);
     const auto two = run(twice);
     CAPTURE(jobs);
-    CHECK(once.second == 1200);
-    CHECK(two.second == 2400);
+    CHECK(once.second == 3000);
+    CHECK(two.second == 6000);
     CHECK(once.first != 0);  // the counter sees the workers' allocations
     CHECK(two.first == once.first);
   }
