@@ -29,6 +29,9 @@ constexpr const char* input_help =
     "Records are parsed on --jobs threads; the output is the same, in the same order, for\n"
     "any --jobs.\n";
 
+/// Regular files smaller than this are read on the main thread whatever --jobs says.
+constexpr std::size_t small_file = std::size_t{1} << 20;
+
 /// The cores this process may run on (its CPU affinity), else the machine's; at least 1.
 std::size_t usable_cores() noexcept {
 #ifdef __linux__
@@ -213,11 +216,14 @@ int event_input::read_file(output& out, livesend::parser& parser, const std::str
   std::size_t size = 0;
 #ifndef _WIN32
   struct stat st;
-  if (shown.on() && ::fstat(::fileno(in), &st) == 0 && S_ISREG(st.st_mode)) {
+  if (::fstat(::fileno(in), &st) == 0 && S_ISREG(st.st_mode)) {
     size = static_cast<std::size_t>(st.st_size);
   }
 #endif
   shown.start_file(name, size);
+  // A small file is read on this thread, with the parser kept from file to file: threads and
+  // their parsers, made anew for each file, would cost more than they save. Same output.
+  const std::size_t jobs = size != 0 && size < small_file ? 1 : jobs_;
   int read_error = 0;
   // Once stdout fails the source ends: nothing more is read, and what is already read is
   // passed over in silence.
@@ -249,7 +255,7 @@ int event_input::read_file(output& out, livesend::parser& parser, const std::str
   };
   errno = 0;
   const livesend::stream_stats stats =
-      livesend::read_stream(parser, source, scratch_, on_record, livesend::parallel{jobs_});
+      livesend::read_stream(parser, source, scratch_, on_record, livesend::parallel{jobs});
   if (!is_stdin) std::fclose(in);
   if (out.failed()) return exit_usage;
   events_ += stats.events;
