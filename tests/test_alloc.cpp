@@ -6,15 +6,19 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #endif
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catch.hpp"
+#include "livesend/parallel.hpp"
 #include "livesend/parse.hpp"
 #include "livesend/stream.hpp"
 #include "livesend/write.hpp"
@@ -109,6 +113,50 @@ TEST_CASE("a stream of events allocates nothing per event", "[alloc][stream]") {
   CHECK(stats.events == 50);
   CHECK(n == 0);
   CHECK(good == 100);
+}
+
+TEST_CASE("a stream parsed on several threads allocates nothing per event", "[alloc][parallel]") {
+  // Every thread's allocations count (the counter is global). A run allocates its threads,
+  // parsers and batch buffers, and each parser warms up on its first events: a stream twice as
+  // long must allocate exactly as much. (3000 records: every place of the ring sees both shapes
+  // in the first half, dozens of times.)
+  const std::string good = test::minified(test::seed());
+  const std::string other =
+      test::seed_with("\"tenantName\": \"demo\"", R"("tenantName": "d\u00e9mo \"q\" long enough")");
+  std::string lines;
+  for (int i = 0; i < 3000; ++i) lines += (i % 3 == 0 ? test::minified(other) : good) + "\n";
+  const std::string twice = lines + lines;
+  for (const std::size_t jobs : {std::size_t{2}, std::size_t{3}}) {
+    auto run = [&](const std::string& text) {
+      livesend::parser parser;
+      livesend::event_view ev;
+      std::size_t at = 0;
+      std::size_t good_events = 0;
+      auto read = [&](char* into, std::size_t room) {
+        const std::size_t n = std::min(room, text.size() - at);
+        std::memcpy(into, text.data() + at, n);
+        at += n;
+        return n;
+      };
+      livesend::parallel how{jobs};
+      how.piece_size = std::size_t{1} << 16;
+      const std::size_t n = allocations_during([&] {
+        (void)livesend::read_stream(
+            parser, read, ev,
+            [&](const livesend::stream_record&, const livesend::error& e,
+                const livesend::event_view&) { good_events += e.ok() ? 1 : 0; },
+            how);
+      });
+      return std::make_pair(n, good_events);
+    };
+    const auto once = run(lines);
+    const auto two = run(twice);
+    CAPTURE(jobs);
+    CHECK(once.second == 3000);
+    CHECK(two.second == 6000);
+    CHECK(once.first != 0);  // the counter sees the workers' allocations
+    CHECK(two.first == once.first);
+  }
 }
 
 namespace {

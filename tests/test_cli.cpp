@@ -637,3 +637,199 @@ TEST_CASE("the first failed write to stdout stops the run", "[cli][output-errors
     CHECK(event_errors(r.err) == pairs);
   }
 }
+
+// ---- --jobs, --rejects, --progress (issue 13) ------------------------------------------------
+
+namespace {
+
+/// A file removed with the object.
+class temp_file {
+ public:
+  explicit temp_file(const std::string& name, const std::string& text = std::string())
+      : path_(fs::temp_directory_path() /
+              ("livesend-test-cli-" + std::to_string(::getpid()) + "-" + name)) {
+    std::ofstream out(path_, std::ios::binary);
+    out << text;
+    REQUIRE(out.good());
+  }
+  temp_file(const temp_file&) = delete;
+  temp_file& operator=(const temp_file&) = delete;
+  ~temp_file() {
+    std::error_code ignored;
+    fs::remove(path_, ignored);
+  }
+  std::string path() const { return shell_quote(path_.string()); }
+  std::string raw_path() const { return path_.string(); }
+  std::string text() const { return read_file(path_); }
+
+ private:
+  fs::path path_;
+};
+
+/// Longer than --max-input-size 20000, but held whole in the reader's 1 MiB piece: refused by
+/// the parser, its bytes at hand.
+std::string medium_record() { return "{\"x\": \"" + std::string(30000, 'a') + "\"}"; }
+
+/// Good records, bad ones, unknown keys and records longer than --max-input-size 20000 (some
+/// of 2 MiB, longer than the reader's piece: passed over, never held), many times over: what
+/// several threads would hand out in another order if they could.
+std::string mixed_stream() {
+  const std::vector<std::string> mixed =
+      lines_of(read_file(fs::path(LIVESEND_TEST_DATA_DIR) / "cli/mixed.ndjson"));
+  const std::vector<std::string> unknown =
+      lines_of(read_file(fs::path(LIVESEND_TEST_DATA_DIR) / "cli/unknown-keys.ndjson"));
+  std::string text;
+  for (int i = 0; i < 60; ++i) {
+    for (const std::string& line : mixed) text += line + "\n";
+    text += unknown[static_cast<std::size_t>(i) % unknown.size()] + "\n";
+    if (i % 7 == 3) text += medium_record() + "\n";
+    if (i % 30 == 4) text += "{\"x\": \"" + std::string(std::size_t{1} << 21, 'a') + "\"}\n";
+    if (i % 5 == 1) text += "{\"application\": \"Web\"}\r\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("--jobs: the same output, byte for byte, for any number of threads", "[cli][jobs]") {
+  const temp_file input("jobs.ndjson", mixed_stream());
+  for (const std::string command : {"validate", "json", "summary", "json --redact"}) {
+    for (const bool from_stdin : {false, true}) {
+      const std::string args = command + " --unknown-keys --max-input-size 20000 " +
+                               (from_stdin ? "- <" : "") + input.path();
+      const run_result one = cli(args + " --jobs 1");
+      CHECK(one.status == 1);
+      CHECK(one.err.find("passed over") != std::string::npos);
+      CHECK(one.err.find("larger than the limit of 20000") != std::string::npos);
+      CHECK(one.err.find("unknown key") != std::string::npos);
+      CHECK(one.err.find("expected an integer") != std::string::npos);
+      for (const char* jobs : {"2", "3", "8"}) {
+        INFO(args << " --jobs " << jobs);
+        const run_result r = cli(args + " --jobs " + jobs);
+        CHECK(r.status == one.status);
+        CHECK(r.out == one.out);
+        CHECK(r.err == one.err);
+      }
+      const run_result by_default = cli(args);
+      CHECK(by_default.out == one.out);
+      CHECK(by_default.err == one.err);
+    }
+  }
+  SECTION("validate counts them all") {
+    const run_result r = cli("validate --max-input-size 20000 --jobs 3 " + input.path());
+    // 60 times: 2 good and 2 bad of mixed.ndjson, 1 of unknown-keys.ndjson (good); 9 medium
+    // (i = 3, 10, ..., 59), 2 huge (i = 4, 34) and 12 short bad ones (i = 1, 6, ..., 56).
+    CHECK(r.out == "323 events, 180 valid, 143 invalid\n");
+  }
+  SECTION("--jobs 0 is a usage error") {
+    const run_result r = cli("validate --jobs 0 " + seed);
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+  }
+  SECTION("help") { CHECK(cli("json --help").out.find("--jobs N") != std::string::npos); }
+}
+
+TEST_CASE("--rejects: every record that fails, as it came, in order", "[cli][rejects]") {
+  const std::string text = mixed_stream();
+  const temp_file input("rejects-in.ndjson", text);
+  // What should be kept: every bad line but the huge ones, in order (see mixed_stream).
+  const std::string medium = medium_record();
+  const std::vector<std::string> mixed =
+      lines_of(read_file(fs::path(LIVESEND_TEST_DATA_DIR) / "cli/mixed.ndjson"));
+  std::string expected;
+  for (int i = 0; i < 60; ++i) {
+    expected += mixed[1] + "\n" + mixed[2] + "\n";
+    if (i % 7 == 3) expected += medium + "\n";
+    if (i % 5 == 1) expected += "{\"application\": \"Web\"}\n";
+  }
+  const run_result one = cli("validate --max-input-size 20000 --jobs 1 " + input.path());
+  for (const char* jobs : {"1", "2", "3", "8"}) {
+    INFO("--jobs " << jobs);
+    const temp_file rejects("rejects.ndjson");
+    const run_result r = cli("validate --max-input-size 20000 --jobs " + std::string(jobs) +
+                             " --rejects " + rejects.path() + " " + input.path());
+    CHECK(r.status == 1);
+    CHECK(r.out == one.out);
+    // The error lines as without --rejects, then what went where.
+    CHECK(r.err == one.err + "livesend: 141 rejected records written to " + rejects.raw_path() +
+                       ", 2 more too large to keep\n");
+    CHECK(rejects.text() == expected);
+  }
+  SECTION("fed back, they fail again, all of them") {
+    const temp_file rejects("rejects-back.ndjson");
+    (void)cli("json --max-input-size 20000 --rejects " + rejects.path() + " " + input.path());
+    const run_result back = cli("validate " + rejects.path());
+    CHECK(back.out == "141 events, 0 valid, 141 invalid\n");
+  }
+  SECTION("from standard input, the same") {
+    const temp_file rejects("rejects-stdin.ndjson");
+    (void)cli("validate --max-input-size 20000 --jobs 2 --rejects " + rejects.path(),
+              input.raw_path());
+    CHECK(rejects.text() == expected);
+  }
+  SECTION("no rejects: an empty file") {
+    const temp_file rejects("rejects-none.ndjson");
+    const run_result r = cli("validate --rejects " + rejects.path() + " " + seed);
+    CHECK(r.status == 0);
+    CHECK(rejects.text().empty());
+    CHECK(r.err.find("livesend: 0 rejected records written to ") == 0);
+  }
+  SECTION("a rejects file that cannot be written") {
+    const run_result r = cli("validate --rejects /dev/full cli/mixed.ndjson");
+    CHECK(r.status == 2);
+    CHECK(r.err.find("livesend: /dev/full: No space left on device\n") != std::string::npos);
+    const run_result dir = cli("validate --rejects / cli/mixed.ndjson");
+    CHECK(dir.status == 2);
+  }
+}
+
+TEST_CASE("--progress on a terminal only, cleared at the end", "[cli][progress]") {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) {
+    WARN("util-linux script not found: progress not tested");
+    return;
+  }
+  const temp_file input("progress.ndjson", mixed_stream());
+  std::string good_lines;
+  for (int i = 0; i < 50; ++i)
+    good_lines +=
+        lines_of(read_file(fs::path(LIVESEND_TEST_DATA_DIR) / "cli/mixed.ndjson"))[0] + "\n";
+  const temp_file good("progress-good.ndjson", good_lines);
+  const std::string clear = "\r\x1b[2K";
+  auto under_tty = [&](const std::string& args, const temp_file& file) {
+    // script runs the command on a pseudo-terminal (stdout and stderr both) and copies what
+    // it shows to its own stdout.
+    return run_shell("script -q -c \"\\\"$LIVESEND\\\" " + args + " " + file.path() +
+                     "\" /dev/null");
+  };
+  SECTION("stderr a terminal, stdout not: shown, then cleared") {
+    const run_result r = under_tty("validate >/dev/null", good);
+    const std::size_t at = r.out.find(clear + good.raw_path() + ": ");
+    CHECK(at != std::string::npos);
+    CHECK(r.out.find(" events, ") != std::string::npos);
+    CHECK(r.out.find(" MB/s, 0 errors") != std::string::npos);
+    CHECK(r.out.find(" left") != std::string::npos);
+    REQUIRE(r.out.size() >= clear.size());
+    CHECK(r.out.substr(r.out.size() - clear.size()) == clear);
+  }
+  SECTION("cleared before each error line") {
+    const run_result r = under_tty("validate --max-input-size 20000 >/dev/null", input);
+    CHECK(r.out.find(clear + input.raw_path() + ": ") != std::string::npos);
+    CHECK(r.out.find(clear + input.raw_path() + ":2: data.") != std::string::npos);
+    const std::size_t last_draw = r.out.rfind(clear + input.raw_path() + ": ");
+    REQUIRE(last_draw != std::string::npos);
+    CHECK(r.out.find(clear, last_draw + clear.size()) != std::string::npos);
+  }
+  SECTION("stdout the terminal too: only with --progress") {
+    CHECK(under_tty("validate", good).out.find(clear) == std::string::npos);
+    CHECK(under_tty("validate --progress", good).out.find(clear) != std::string::npos);
+  }
+  SECTION("--no-progress") {
+    CHECK(under_tty("validate --no-progress >/dev/null", good).out.find(clear) ==
+          std::string::npos);
+  }
+  SECTION("stderr not a terminal: never") {
+    const run_result r = cli("validate --progress --max-input-size 20000 " + input.path());
+    CHECK(r.err.find('\r') == std::string::npos);
+    CHECK(r.err.find('\x1b') == std::string::npos);
+  }
+}

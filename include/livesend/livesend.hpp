@@ -13,6 +13,7 @@
 #include "livesend/error.hpp"
 #include "livesend/format.hpp"
 #include "livesend/model.hpp"
+#include "livesend/parallel.hpp"
 #include "livesend/parse.hpp"
 #include "livesend/stream.hpp"
 #include "livesend/tables.hpp"

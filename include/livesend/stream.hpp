@@ -64,6 +64,24 @@ struct stream_record : detail::framed_record {
 /// see detail/framing.hpp. `next(stream_record&)` gives them in order.
 using record_splitter = detail::record_splitter;
 
+namespace detail {
+
+/// Calls a stream's `on_record`; false when it returned false (it asks to stop reading). A
+/// callback that returns nothing never stops the stream.
+template <class OnRecord, class S>
+bool deliver_record(OnRecord& on_record, const stream_record& record, const error& err,
+                    basic_event<S>& ev) {
+  using returned = decltype(on_record(record, err, ev));
+  if constexpr (std::is_void_v<returned>) {
+    on_record(record, err, ev);
+    return true;
+  } else {
+    return static_cast<bool>(on_record(record, err, ev));
+  }
+}
+
+}  // namespace detail
+
 /// What a stream held.
 struct stream_stats {
   std::size_t events = 0;  ///< records read, good or bad
@@ -122,10 +140,11 @@ class record_reader {
 
 /// Parses every record of `buffer` into `scratch` (reused for each, so no allocation per event
 /// in steady state) and calls `on_record(const stream_record&, const error&, basic_event<S>&)`
-/// for each: the event is meaningful only when the error is ok. Error offsets and lines, and
-/// those of the record's unknown keys, are those of the whole buffer. The buffer must have
-/// SIMDJSON_PADDING readable bytes past its end (a simdjson::padded_string does): records are
-/// parsed in place, with no copy.
+/// for each: the event is meaningful only when the error is ok. An `on_record` that returns a
+/// bool stops the stream by returning false (the stats count the records handed out). Error offsets
+/// and lines, and those of the record's unknown keys, are those of the whole buffer. The buffer
+/// must have SIMDJSON_PADDING readable bytes past its end (a simdjson::padded_string does): records
+/// are parsed in place, with no copy.
 template <class S, class OnRecord>
 stream_stats parse_stream(parser& p, simdjson::padded_string_view buffer, basic_event<S>& scratch,
                           OnRecord&& on_record) {
@@ -139,7 +158,10 @@ stream_stats parse_stream(parser& p, simdjson::padded_string_view buffer, basic_
     ++stats.events;
     if (err) ++stats.failed;
     record.unknown_keys = unknown_key_range(p.unknown_keys());
-    on_record(static_cast<const stream_record&>(record), err, scratch);
+    if (!detail::deliver_record(on_record, static_cast<const stream_record&>(record), err,
+                                scratch)) {
+      break;
+    }
   }
   return stats;
 }
@@ -171,7 +193,8 @@ stream_stats parse_stream(parser& p, std::string_view buffer, basic_event<S>& sc
 /// bytes, which grows to hold the longest record, up to the parser's `max_input_size`: a longer
 /// record is not held but passed over to its end, reported with `input_too_large`, an empty
 /// `text`, and the offset and line where it starts. The event passed to `on_record` is valid
-/// until it returns.
+/// until it returns; an `on_record` that returns false stops the reading there. To parse on
+/// several threads, see livesend/parallel.hpp.
 template <class S, class Read, class OnRecord>
 stream_stats read_stream(parser& p, Read&& read, basic_event<S>& scratch, OnRecord&& on_record,
                          std::size_t piece_size = std::size_t{1} << 20) {
@@ -188,7 +211,10 @@ stream_stats read_stream(parser& p, Read&& read, basic_event<S>& scratch, OnReco
       record.unknown_keys = unknown_key_range(p.unknown_keys());
     }
     if (err) ++stats.failed;
-    on_record(static_cast<const stream_record&>(record), static_cast<const error&>(err), scratch);
+    if (!detail::deliver_record(on_record, static_cast<const stream_record&>(record),
+                                static_cast<const error&>(err), scratch)) {
+      break;
+    }
   }
   return stats;
 }

@@ -5,6 +5,12 @@
 include_guard(GLOBAL)
 
 function(livesend_add_cli target)
+  # Here, not at the top of the file: an imported target is seen only in the directory that
+  # found it, and include_guard(GLOBAL) skips this file in the second directory (the benchmarks'
+  # livesend_cli_native, beside tools/livesend's livesend_cli).
+  if(NOT TARGET CLI11::CLI11)
+    find_package(CLI11 CONFIG REQUIRED)
+  endif()
   set(dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}")
   # In the caller's directory: an imported target is seen only in the directory that found it
   # (and below), and this file is included once (the benchmarks' CLI is in another directory).

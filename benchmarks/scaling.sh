@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# benchmarks/scaling.sh: `livesend` on every core (issue 13): one large NDJSON file, whole
+# process, --jobs 1 against --jobs 2, memory, and the limits beside them.
+#
+#   benchmarks/scaling.sh                 # a ~1 GB file; about 10 minutes on the shared machine
+#   SIZE_MB=300 RUNS=5 benchmarks/scaling.sh
+#
+# Builds build/scaling (Release: the CLI, the corpus generator and livesend_scaling), makes the
+# file by repeating the corpus's stream.ndjson (10,000 events, 94 MB) into a temporary folder
+# (removed at the end; never committed), then runs, RUNS times each, interleaved:
+#   livesend validate --jobs 1 FILE / --jobs 2 FILE      events/s and MB/s (median)
+#   livesend json --jobs 1 FILE >/dev/null / --jobs 2
+#   cat FILE | livesend validate --jobs 2               (through a pipe)
+#   livesend_scaling split FILE                         the record reader alone
+#   livesend_scaling walk FILE                          simdjson On-Demand touching every value
+#   jq -c . FILE >/dev/null                             (JQ_RUNS times, 1 by default: slow)
+# Peak RSS is GNU time's maximum resident set size (`/usr/bin/time -v`'s figure; Debian
+# package `time`). Prints a Markdown table: medians, and every run's seconds.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+SIZE_MB="${SIZE_MB:-1000}"
+RUNS="${RUNS:-3}"
+JQ_RUNS="${JQ_RUNS:-1}"
+BUILD_DIR="${BUILD_DIR:-build/scaling}"
+case "$BUILD_DIR" in
+  /*) build="$BUILD_DIR" ;;
+  *) build="$root/$BUILD_DIR" ;;
+esac
+[ -x /usr/bin/time ] || { echo "scaling.sh: needs GNU time (apt-get install -y time)" >&2; exit 2; }
+
+echo "== configure and build ($BUILD_DIR)" >&2
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DLIVESEND_BUILD_BENCHMARKS=ON \
+  -DLIVESEND_BUILD_CLI=ON -DLIVESEND_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" -j2 --target livesend_cli livesend_bench_corpus livesend_scaling >&2
+cli="$build/tools/livesend/livesend"
+scaling="$build/benchmarks/livesend_scaling"
+corpus="$build/benchmarks/corpus/stream.ndjson"
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/livesend-scaling.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+file="$tmp/big.ndjson"
+echo "== making a ${SIZE_MB} MB file from $(basename "$corpus")" >&2
+target=$((SIZE_MB * 1000 * 1000))
+: >"$file"
+while [ "$(stat -c %s "$file")" -lt "$target" ]; do cat "$corpus" >>"$file"; done
+bytes="$(stat -c %s "$file")"
+events="$("$cli" validate --jobs 2 "$file" | sed -n 's/^\([0-9]*\) events.*/\1/p')"
+echo "== $bytes bytes, $events events; $RUNS runs each" >&2
+
+# run NAME COMMAND...: one timed run, "seconds peak_kib" appended to $tmp/NAME.
+run() {
+  local name="$1"
+  shift
+  /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || {
+    echo "scaling.sh: $name failed:" >&2
+    cat "$tmp/err" >&2
+  }
+  tail -n 1 "$tmp/time" >>"$tmp/$name"
+}
+for ((i = 1; i <= RUNS; i++)); do
+  echo "== round $i" >&2
+  run validate1 "$cli" validate --jobs 1 --no-progress "$file"
+  run validate2 "$cli" validate --jobs 2 --no-progress "$file"
+  run json1 "$cli" json --jobs 1 --no-progress "$file"
+  run json2 "$cli" json --jobs 2 --no-progress "$file"
+  run stdin_outer sh -c 'cat "$1" | /usr/bin/time -f "%e %M" -o "$3" "$2" validate --jobs 2 --no-progress' sh "$file" "$cli" "$tmp/inner"
+  tail -n 1 "$tmp/inner" >>"$tmp/stdin_inner"
+  run split "$scaling" split "$file"
+  run walk "$scaling" walk "$file"
+done
+if command -v jq >/dev/null; then
+  for ((i = 1; i <= JQ_RUNS; i++)); do run jq jq -c . "$file"; done
+fi
+
+python3 - "$tmp" "$bytes" "$events" <<'PY'
+import os, statistics, sys
+tmp, size, events = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def rows(name):
+    path = os.path.join(tmp, name)
+    if not os.path.exists(path):
+        return []
+    return [tuple(float(x) for x in line.split()) for line in open(path) if line.strip()]
+print(f"File: {size / 1e9:.2f} GB, {events} events (the corpus's stream.ndjson repeated).\n")
+print("| what | median s | events/s | MB/s | peak RSS MiB | runs (s) |")
+print("|---|---|---|---|---|---|")
+labels = [
+    ("validate1", "`livesend validate --jobs 1 FILE`"),
+    ("validate2", "`livesend validate --jobs 2 FILE`"),
+    ("json1", "`livesend json --jobs 1 FILE > /dev/null`"),
+    ("json2", "`livesend json --jobs 2 FILE > /dev/null`"),
+    ("stdin_inner", "`cat FILE \\| livesend validate --jobs 2`"),
+    ("split", "record reader alone (`livesend_scaling split`)"),
+    ("walk", "simdjson On-Demand walk (`livesend_scaling walk`)"),
+    ("jq", "`jq -c . FILE > /dev/null`"),
+]
+medians = {}
+for name, label in labels:
+    r = rows(name)
+    if not r:
+        continue
+    secs = statistics.median(x[0] for x in r)
+    rss = max(x[1] for x in r) / 1024
+    medians[name] = secs
+    print(f"| {label} | {secs:.2f} | {events / secs:,.0f} | {size / secs / 1e6:,.0f} | "
+          f"{rss:.1f} | {' '.join(f'{x[0]:.2f}' for x in r)} |")
+if "validate1" in medians and "validate2" in medians:
+    print(f"\nvalidate --jobs 2 / --jobs 1: {medians['validate1'] / medians['validate2']:.2f}x; "
+          f"json: {medians['json1'] / medians['json2']:.2f}x" if "json2" in medians else "")
+PY
