@@ -6,6 +6,10 @@
 #include <cstdio>
 #include <cstring>
 
+#ifndef _WIN32
+#include <unistd.h>
+#endif
+
 #include "output.hpp"
 
 namespace livesend_cli {
@@ -13,9 +17,10 @@ namespace livesend_cli {
 namespace {
 
 constexpr const char* input_help =
-    "Each FILE holds one JSON event, several concatenated ones, or NDJSON (one event per\n"
-    "line); with no FILE, or for -, standard input is read. Errors go to stderr as\n"
-    "FILE:LINE: PATH: message (or FILE:LINE: offset N: message for malformed JSON).\n";
+    "Each FILE holds JSON events: NDJSON (one per line), pretty-printed or concatenated\n"
+    "ones (on one line or not), or JSON arrays of them, mixed as they come; with no FILE, or\n"
+    "for -, standard input is read. Errors go to stderr as FILE:LINE:COLUMN: PATH: message\n"
+    "(or FILE:LINE:COLUMN: offset N: message for malformed JSON); COLUMN counts bytes from 1.\n";
 
 }  // namespace
 
@@ -51,21 +56,36 @@ int event_input::read_file(output& out, livesend::parser& parser, const std::str
   int read_error = 0;
   // Once stdout fails the source ends: nothing more is read, and what is already read is
   // passed over in silence.
+  // Before the reader may wait for input, what stdout holds goes out, and a read returns what
+  // has arrived: each record's output leaves as soon as the record is in (`tail -f x.ndjson |
+  // livesend json`), and a file still goes a MiB at a time.
   auto source = [&](char* into, std::size_t room) -> std::size_t {
     if (out.failed() || read_error != 0) return 0;
+    if (out.buffer().size() != 0 && !out.flush()) return 0;
+#ifdef _WIN32
     const std::size_t n = std::fread(into, 1, room, in);
     if (n < room && std::ferror(in) != 0) read_error = errno != 0 ? errno : EIO;
     return n;
+#else
+    for (;;) {
+      const ssize_t n = ::read(fileno(in), into, room);
+      if (n >= 0) return static_cast<std::size_t>(n);
+      if (errno != EINTR) {
+        read_error = errno;
+        return 0;
+      }
+    }
+#endif
   };
   auto on_record = [&](const livesend::stream_record& record, const livesend::error& err,
                        const livesend::event_view& ev) {
     if (out.failed()) return;
     // Located in the file already (empty unless --unknown-keys).
     for (const livesend::unknown_key& key : record.unknown_keys) {
-      out.error("{}:{}: {}: unknown key\n", name, key.line, key.path);
+      out.error("{}:{}:{}: {}: unknown key\n", name, key.line, key.column, key.path);
     }
     if (err) {
-      out.error("{}:{}: {}\n", name, err.line(), err);
+      out.error("{}:{}:{}: {}\n", name, err.line(), err.column(), err);
       return;
     }
     handle(ev);

@@ -4,7 +4,7 @@
 // share (--normalized, --unknown-keys), registered on a command's subcommand by add_options;
 // `read` then reads each file piece by piece (livesend::read_stream: 1 MiB at a time, more only
 // for a longer record) into one reused parser and event_view, reports each bad record on
-// stderr as FILE:LINE: ..., and hands each good event to the command. Memory stays bounded
+// stderr as FILE:LINE:COLUMN: ..., and hands each good event to the command. Memory stays bounded
 // whatever the size of a file, and after the first few events the steady path allocates
 // nothing but one buffer per file.
 #pragma once
