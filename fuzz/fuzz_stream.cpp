@@ -30,13 +30,6 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-bool only_space(std::string_view text) {
-  for (const char c : text) {
-    if (!is_space(c)) return false;
-  }
-  return true;
-}
-
 /// Whitespace, or the '[', ',' and ']' of top-level arrays.
 bool only_space_or_array(std::string_view text) {
   for (const char c : text) {

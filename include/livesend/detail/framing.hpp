@@ -7,16 +7,18 @@
 // 1. A record starts at the first byte that is not JSON whitespace (a UTF-8 byte order mark at
 //    the very start of the stream is skipped). Blank lines between records are skipped.
 // 2. A record is one JSON value, from its first byte to its end: after the matching close
-//    bracket for `{` or `[` (brackets in strings, and escaped quotes, do not count; `}` and `]`
-//    both close), after the closing quote for a string, and for anything else (a number, a
+//    bracket for `{` or `[` (brackets in strings do not count; `}` and `]` both close; a
+//    backslash escapes the byte after it, so `\"` is no quote), after the closing quote for a
+//    string, and for anything else (a number, a
 //    literal, garbage) before the first whitespace or `{`, `}`, `[`, `]`, `"` or `,` (at least
 //    one byte). The next record starts at the next byte that is not whitespace, on the same line
 //    or not: `{...}{...}` and `{...} {...}` are two records.
 // 3. A `[` where a record would start, outside an array of rule 3, opens a top-level array: its
 //    elements are the records (`[]` yields none), framed by rule 2, separated by `,` and closed
-//    by `]`. A missing `,` or an element missing before `,` or `]` is an error record of its own
-//    (empty text, located at the byte found), and the reading goes on at that byte; an array not
-//    closed at the end of the stream is an error record located at the end.
+//    by `]`. Each fault is an error record of its own (`framed_record::problem`, empty text): a
+//    missing `,` at the byte found instead, which is then read as the next element; a missing
+//    element at the `,` or `]` found instead, which is then passed; an array not closed at the
+//    end of the stream, located at the end.
 // 4. A value that does not close is cut where it provably cannot go on, so that one broken line
 //    does not swallow the next:
 //    a. a raw line feed inside a string (invalid JSON): the record ends before that line feed;
@@ -28,9 +30,13 @@
 // Lines are 1-based, counted by line feeds; columns are 1-based, in bytes from the line's start
 // (a byte order mark is 3 bytes of the first line).
 //
-// Speed: containers are scanned 64 bytes at a time with SSE2 (quotes, strings as a prefix XOR of
-// the quote bits, brackets and line feeds as bit masks: only brackets cost a step each); a block
-// with a backslash is scanned byte by byte.
+// Speed: a container is scanned 64 bytes at a time with SSE2: bit masks of quotes, backslashes,
+// brackets and line feeds; escaped bytes as simdjson finds them (odd runs of backslashes);
+// strings as a prefix XOR of the unescaped quotes; then only brackets, line feeds in strings and
+// `{` at line starts cost a step each. Bytes past the last whole block (and builds without SSE2)
+// go byte by byte, with the same result. On the 94 MB NDJSON benchmark stream this is about
+// 4.5 GB/s (a 2-core EPYC; about 2.5 instructions a byte), several times the parse; the earlier
+// line splitter, which trusted the first record's mode, found line feeds only.
 #pragma once
 
 #include <simdjson.h>
