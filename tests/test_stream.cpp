@@ -673,3 +673,32 @@ TEST_CASE("a record passed over as too long has its column", "[stream][reader][c
   REQUIRE(records.next(r, err));
   CHECK((err.ok() && r.text == "{\"b\":2}" && r.column == 116 && r.index == 2));
 }
+
+TEST_CASE("a record passed over that ends where a piece starts: the stream goes on",
+          "[stream][reader]") {
+  // A long line cut at its line feed (a string not closed), of many lengths: whether it is held
+  // or passed over, the record after it is read. (The case where the piece passed over ends just
+  // before the line feed, with the buffer full, is test_limits' 20 MiB line: the next read had
+  // no room, gave 0 bytes, and that looked like the end of the stream.)
+  for (std::size_t length = 40; length <= 200; ++length) {
+    const std::string buffer = "{\"a\":1}\n{\"x\":\"" + std::string(length, 'x') + "\n{\"b\":2}\n";
+    std::size_t at = 0;
+    livesend::record_reader records(
+        [&](char* into, std::size_t room) {
+          const std::size_t n = std::min(room, buffer.size() - at);
+          std::memcpy(into, buffer.data() + at, n);
+          at += n;
+          return n;
+        },
+        32, 16);
+    livesend::stream_record r;
+    livesend::error err;
+    std::vector<std::string> texts;
+    while (records.next(r, err)) texts.push_back(err ? "too long" : std::string(r.text));
+    CAPTURE(length);
+    REQUIRE(texts.size() == 3);  // the long line is held while the buffer can hold it
+    CHECK(texts[0] == "{\"a\":1}");
+    CHECK((texts[1] == "too long" || texts[1].size() == length + 6));
+    CHECK(texts[2] == "{\"b\":2}");
+  }
+}

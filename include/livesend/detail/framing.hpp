@@ -505,6 +505,7 @@ class record_splitter {
       line_start_ = r.offset + scanned.last_line_start();
     }
     if (array_ == array::element) array_ = array::after;
+    scanning_ = false;
     base_ += pos_ + bytes;
     buffer_ = {};
     pos_ = 0;
@@ -546,13 +547,25 @@ class record_splitter {
   }
 
   /// The value that starts at the pending byte (rules 2 and 4), or false when it may go on past
-  /// the buffer.
+  /// the buffer. A value that goes on is not scanned again from its start: the scan goes on over
+  /// the bytes that follow in the next buffer (a slow pipe may bring a long record a few bytes
+  /// at a time).
   bool value(framed_record& out) noexcept {
     const std::size_t start = pos_;
-    value_end_scanner scanner;
-    const std::size_t n = scanner.feed(buffer_.substr(start));
-    if (n == value_end_scanner::npos && !last_) return false;
-    const std::size_t end = n == value_end_scanner::npos ? buffer_.size() : start + n;
+    if (!scanning_) scanned_ = 0;
+    // A local scanner (kept in registers), from where the last buffer left it.
+    value_end_scanner scanner = scanning_ ? scanner_ : value_end_scanner();
+    const std::size_t n = scanner.feed(buffer_.substr(start + scanned_));
+    if (n == value_end_scanner::npos) {
+      scanned_ = buffer_.size() - start;
+      if (!last_) {
+        scanner_ = scanner;
+        scanning_ = true;
+        return false;
+      }
+    }
+    scanning_ = false;
+    const std::size_t end = n == value_end_scanner::npos ? buffer_.size() : start + scanned_ + n;
     out.text = trim_json_space(buffer_.substr(start, end - start));
     out.problem = nullptr;
     locate(out, start);
@@ -570,9 +583,12 @@ class record_splitter {
   std::size_t line_ = 1;
   std::size_t line_start_ = 0;  // stream offset of the first byte of line_
   std::size_t index_ = 0;
+  value_end_scanner scanner_;  // of the pending value, while scanning_
+  std::size_t scanned_ = 0;    // its bytes scanned so far
   array array_ = array::none;
   bool last_ = true;
   bool bom_checked_ = false;
+  bool scanning_ = false;
 };
 
 /// The bounded piece buffer and the splitter of a stream read piece by piece, the core of
@@ -643,10 +659,11 @@ class piece_splitter {
     capacity_ = want;
   }
 
-  /// One read into the free room (there is some): what the source has, 0 at its end.
+  /// One read into the free room, if any (a record passed over may leave the buffer full): what
+  /// the source has, 0 at its end.
   template <class Read>
   void fill(Read& read) {
-    if (!end_) {
+    if (!end_ && size_ < capacity_) {
       const std::size_t n = read(buffer_.get() + size_, capacity_ - size_);
       if (n == 0) end_ = true;
       size_ += n;
