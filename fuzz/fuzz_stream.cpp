@@ -4,12 +4,14 @@
 // AddressSanitizer sees any read past the padding. Properties checked on every input:
 // - the stats match the records seen: `events` callbacks, `failed` of them with an error;
 // - records come in order (index 0, 1, ...), do not overlap, lie within the buffer, are not
-//   empty, have no surrounding whitespace, and their line is the line of their offset; only
-//   whitespace (and a leading byte order mark) lies between and around them;
-// - an error lies within its record, its line is the line of its offset, and it is the error of
-//   parsing the record on its own, moved to the record's place;
+//   empty (but for framing errors, which are empty and not parsed), have no surrounding
+//   whitespace, and their line and column are those of their offset; only whitespace and the
+//   punctuation of top-level arrays (and a leading byte order mark) lie between and around them;
+// - a record that parses is a whole object, from its '{' to its '}';
+// - an error lies within its record, its line and column are those of its offset, and it is the
+//   error of parsing the record on its own, moved to the record's place;
 // - the string_view and padded_string overloads read the same, and so does read_stream, in
-//   pieces of any size.
+//   pieces of any size (records, columns and framing errors included).
 #include <simdjson.h>
 
 #include <algorithm>
@@ -28,11 +30,18 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-bool only_space(std::string_view text) {
+/// Whitespace, or the '[', ',' and ']' of top-level arrays.
+bool only_space_or_array(std::string_view text) {
   for (const char c : text) {
-    if (!is_space(c)) return false;
+    if (!is_space(c) && c != '[' && c != ',' && c != ']') return false;
   }
   return true;
+}
+
+/// The 1-based column of `offset` in `text`, in bytes.
+std::size_t column_of(std::string_view text, std::size_t offset) {
+  const std::size_t newline = text.substr(0, offset).rfind('\n');
+  return newline == std::string_view::npos ? offset + 1 : offset - newline;
 }
 
 struct seen_record {
@@ -73,17 +82,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   livesend::event_view alone_event;
   for (std::size_t i = 0; i < seen.size(); ++i) {
     const livesend::stream_record& r = seen[i].record;
+    const livesend::error& err = seen[i].err;
     FUZZ_CHECK(r.index == i, at(r));
     FUZZ_CHECK(r.offset >= previous_end && r.offset + r.text.size() <= size, at(r));
     FUZZ_CHECK(r.text.data() == buffer.data() + r.offset, at(r));
-    FUZZ_CHECK(!r.text.empty() && !is_space(r.text.front()) && !is_space(r.text.back()), at(r));
-    FUZZ_CHECK(only_space(buffer.substr(previous_end, r.offset - previous_end)), at(r));
+    FUZZ_CHECK(only_space_or_array(buffer.substr(previous_end, r.offset - previous_end)), at(r));
     FUZZ_CHECK(r.line == livesend::detail::line_of(buffer, r.offset), at(r));
+    FUZZ_CHECK(r.column == column_of(buffer, r.offset), at(r));
     previous_end = r.offset + r.text.size();
+    if (r.problem != nullptr) {  // a framing error: nothing parsed
+      FUZZ_CHECK(r.text.empty(), at(r));
+      FUZZ_CHECK(err == livesend::framing_error(r), at(r) + ": " + err.to_string());
+      FUZZ_CHECK(r.unknown_keys.empty(), at(r));
+      continue;
+    }
+    FUZZ_CHECK(!r.text.empty() && !is_space(r.text.front()) && !is_space(r.text.back()), at(r));
+    // A good event is a whole object: its record ends with its value.
+    if (!err) FUZZ_CHECK(r.text.front() == '{' && r.text.back() == '}', at(r));
 
-    const livesend::error& err = seen[i].err;
     livesend::error expected = alone.parse(r.text, alone_event);
-    if (expected) expected.rebase(r.offset, r.line - 1);
+    if (expected) {
+      expected.rebase(r.offset, r.line - 1);
+      expected.set_column(column_of(buffer, expected.offset()));
+    }
     FUZZ_CHECK(err == expected,
                at(r) + ": in the stream " + err.to_string() + ", alone " + expected.to_string());
     if (err) {
@@ -93,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                  at(r) + ": " + err.to_string() + " line " + std::to_string(err.line()));
     }
   }
-  FUZZ_CHECK(only_space(buffer.substr(previous_end)), "bytes after the last record");
+  FUZZ_CHECK(only_space_or_array(buffer.substr(previous_end)), "bytes after the last record");
 
   // The copying overload reads the same.
   std::size_t index = 0;
@@ -104,6 +125,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           const livesend::event_view&) {
         FUZZ_CHECK(index < seen.size(), "more records from a copy");
         FUZZ_CHECK(r.offset == seen[index].record.offset && r.line == seen[index].record.line &&
+                       r.column == seen[index].record.column &&
+                       r.problem == seen[index].record.problem &&
                        r.text == seen[index].record.text && err == seen[index].err,
                    at(r));
         ++index;
@@ -131,8 +154,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           const livesend::event_view&) {
         FUZZ_CHECK(index < seen.size(), "more records in pieces");
         FUZZ_CHECK(r.offset == seen[index].record.offset && r.line == seen[index].record.line &&
-                       r.index == index && r.text == seen[index].record.text &&
-                       err == seen[index].err,
+                       r.column == seen[index].record.column &&
+                       r.problem == seen[index].record.problem && r.index == index &&
+                       r.text == seen[index].record.text && err == seen[index].err,
                    at(r) + " in pieces of " + std::to_string(piece) + ": " + err.to_string());
         ++index;
       },

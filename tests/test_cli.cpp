@@ -3,6 +3,7 @@
 // LIVESEND_CLI_PATH names the tool (the environment variable LIVESEND_TEST_CLI, when set, names
 // another build of it to test instead), LIVESEND_TEST_DATA_DIR the tests/data folder; commands
 // run from that folder, so file names in the tool's messages are the short relative ones below.
+#include <poll.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -119,13 +120,13 @@ const std::string seed_summary =
 
 // The errors of cli/mixed.ndjson: line 1 good, line 2 "TotalContent":"1", line 3 a missing
 // colon after "tenantName" (byte 10664 of the file is the value that should follow it), line 4
-// blank, line 5 good.
+// blank, line 5 good. FILE:LINE:COLUMN, the column counted in bytes from 1.
 const std::string mixed_errors_for_file =
-    "cli/mixed.ndjson:2: data.TotalContent: expected an integer, found a string\n"
-    "cli/mixed.ndjson:3: offset 10664: expected ':' after object key\n";
+    "cli/mixed.ndjson:2:3227: data.TotalContent: expected an integer, found a string\n"
+    "cli/mixed.ndjson:3:3533: offset 10664: expected ':' after object key\n";
 const std::string mixed_errors_for_stdin =
-    "-:2: data.TotalContent: expected an integer, found a string\n"
-    "-:3: offset 10664: expected ':' after object key\n";
+    "-:2:3227: data.TotalContent: expected an integer, found a string\n"
+    "-:3:3533: offset 10664: expected ':' after object key\n";
 
 }  // namespace
 
@@ -191,7 +192,7 @@ TEST_CASE("json prints one line per event that reads back", "[cli]") {
   SECTION("without --normalized, its null timestamps are errors") {
     const run_result v = run_shell("\"$LIVESEND\" json " + seed + " | \"$LIVESEND\" validate");
     CHECK(v.status == 1);
-    CHECK(v.err == "-:1: data.InteractionOccurredAt: is null, but the field is required\n");
+    CHECK(v.err == "-:1:135: data.InteractionOccurredAt: is null, but the field is required\n");
     CHECK(v.out == "1 events, 0 valid, 1 invalid\n");
   }
   SECTION("json of json is the same text") {
@@ -378,9 +379,9 @@ TEST_CASE("--unknown-keys warns and does not fail", "[cli]") {
   // Line 1 has data.ClientDetails.Timezone and a top-level "extra"; line 2 spells known keys in
   // another case (not unknown); line 3 has a key inside a page.
   const std::string warnings =
-      "cli/unknown-keys.ndjson:1: data.ClientDetails.Timezone: unknown key\n"
-      "cli/unknown-keys.ndjson:1: extra: unknown key\n"
-      "cli/unknown-keys.ndjson:3: data.ContentSessions[0].Pages[0].Zoom: unknown key\n";
+      "cli/unknown-keys.ndjson:1:710: data.ClientDetails.Timezone: unknown key\n"
+      "cli/unknown-keys.ndjson:1:3582: extra: unknown key\n"
+      "cli/unknown-keys.ndjson:3:2086: data.ContentSessions[0].Pages[0].Zoom: unknown key\n";
   SECTION("validate") {
     const run_result r = cli("validate --unknown-keys cli/unknown-keys.ndjson");
     CHECK(r.status == 0);
@@ -494,7 +495,7 @@ TEST_CASE("--redact masks personal data", "[cli][redact]") {
         "-e 's/\"IpAddress\": \"\"/\"IpAddress\": {\"v4\": \"198.51.100.23\"}/' " +
         seed + " | \"$LIVESEND\" validate");
     CHECK(r.status == 1);
-    CHECK(r.err == "-:18: data.ClientDetails.IpAddress: expected a string, found an object\n");
+    CHECK(r.err == "-:18:20: data.ClientDetails.IpAddress: expected a string, found an object\n");
   }
   SECTION("help") { CHECK(cli("summary --help").out.find("--redact") != std::string::npos); }
 }
@@ -832,4 +833,83 @@ TEST_CASE("--progress on a terminal only, cleared at the end", "[cli][progress]"
     CHECK(r.err.find('\r') == std::string::npos);
     CHECK(r.err.find('\x1b') == std::string::npos);
   }
+}
+
+// ---- A slow pipe: each record's output leaves as soon as the record is in ------------------
+
+namespace {
+
+/// Reads from `fd` until `text` ends with a line feed, waiting at most 10 s in all (poll);
+/// false on a timeout or at the end of the output.
+bool read_line_within_10s(int fd, std::string& text) {
+  for (int waited_ms = 0; waited_ms < 10000; waited_ms += 100) {
+    if (!text.empty() && text.back() == '\n') return true;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    char buffer[4096];
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n <= 0) return false;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  return !text.empty() && text.back() == '\n';
+}
+
+bool write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n <= 0) return false;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("livesend json writes each record's event before the next one arrives", "[cli][pipe]") {
+  // Two good events of cli/mixed.ndjson (lines 1 and 5), written one at a time into the tool's
+  // standard input, a pipe kept open: the first event's line must come out before the second
+  // is written, and before the input ends (the reader reads what has arrived, and stdout is
+  // flushed before it waits for more).
+  const std::vector<std::string> lines =
+      lines_of(read_file(fs::path(LIVESEND_TEST_DATA_DIR) / "cli" / "mixed.ndjson"));
+  REQUIRE(lines.size() >= 5);
+  int to_tool[2];
+  int from_tool[2];
+  REQUIRE(::pipe(to_tool) == 0);
+  REQUIRE(::pipe(from_tool) == 0);
+  const std::string tool = cli_path();
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(to_tool[0], 0);
+    ::dup2(from_tool[1], 1);
+    ::close(to_tool[0]);
+    ::close(to_tool[1]);
+    ::close(from_tool[0]);
+    ::close(from_tool[1]);
+    ::execl(tool.c_str(), "livesend", "json", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(to_tool[0]);
+  ::close(from_tool[1]);
+  std::string first;
+  std::string second;
+  CHECK(write_all(to_tool[1], lines[0] + "\n"));
+  const bool first_in_time = read_line_within_10s(from_tool[0], first);
+  CHECK(first_in_time);
+  CHECK(first.find("\"tenantName\":\"demo\"") != std::string::npos);
+  // A record whose closing brace has arrived is complete: no line feed needed after it.
+  CHECK(write_all(to_tool[1], lines[4]));
+  const bool second_in_time = read_line_within_10s(from_tool[0], second);
+  CHECK(second_in_time);
+  CHECK(second.find("\"tenantName\":") != std::string::npos);
+  CHECK(second != first);
+  ::close(to_tool[1]);
+  std::string rest;
+  CHECK_FALSE(read_line_within_10s(from_tool[0], rest));  // the end: nothing more
+  CHECK(rest.empty());
+  ::close(from_tool[0]);
+  int status = 0;
+  CHECK(::waitpid(pid, &status, 0) == pid);
+  CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
 }

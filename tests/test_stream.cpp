@@ -50,17 +50,192 @@ TEST_CASE("NDJSON: one record per line, blank lines skipped", "[stream][split]")
   const std::string a = "{\"a\":1}";
   const std::string buffer = a + "\n\n  " + a + " \r\n" + "{\"broken\":\n" + a + "\n";
   const auto records = split(buffer);
-  REQUIRE(records.size() == 4);
+  REQUIRE(records.size() == 3);  // issue 15: was 4, see below
   CHECK(records[0].text == a);
   CHECK(records[0].line == 1);
   CHECK(records[0].offset == 0);
   CHECK(records[1].text == a);
   CHECK(records[1].line == 3);
   CHECK(records[1].offset == a.size() + 4);
-  CHECK(records[2].text == "{\"broken\":");  // a broken line cannot swallow the next
+  // Issue 15: a `{` at column 1 after a ':' can go on the value (`{"broken":{"a":1}` is valid
+  // so far), so this broken line takes the next one; the lines a broken line cannot take are in
+  // "one broken line does not swallow the next".
+  CHECK(records[2].text == "{\"broken\":\n" + a);
   CHECK(records[2].line == 4);
-  CHECK(records[3].line == 5);
-  CHECK(records[3].index == 3);
+  CHECK(records[2].index == 2);
+}
+
+namespace {
+
+struct where {
+  std::string_view text;
+  std::size_t offset;
+  std::size_t line;
+  std::size_t column;
+};
+
+void check_records(std::string_view buffer, const std::vector<where>& expected) {
+  const auto records = split(buffer);
+  REQUIRE(records.size() == expected.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    CAPTURE(i);
+    CHECK(records[i].text == expected[i].text);
+    CHECK(records[i].offset == expected[i].offset);
+    CHECK(records[i].line == expected[i].line);
+    CHECK(records[i].column == expected[i].column);
+    CHECK(records[i].index == i);
+    CHECK(records[i].problem == nullptr);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a stream mixes NDJSON and pretty-printed events", "[stream][split]") {
+  check_records("{\"a\":1}\n{\n  \"b\": 2\n}\n{\"c\":3}\n",
+                {{"{\"a\":1}", 0, 1, 1}, {"{\n  \"b\": 2\n}", 8, 2, 1}, {"{\"c\":3}", 21, 5, 1}});
+  // NDJSON after a pretty event, and a pretty one after NDJSON, CRLF.
+  check_records("{\r\n\"a\":1}\r\n{\"b\":2}\r\n{\"c\":\r\n3}",
+                {{"{\r\n\"a\":1}", 0, 1, 1}, {"{\"b\":2}", 11, 3, 1}, {"{\"c\":\r\n3}", 20, 4, 1}});
+}
+
+TEST_CASE("values concatenated on one line are records of their own", "[stream][split]") {
+  check_records(
+      "{\"a\":1}{\"b\":2} {\"c\":3}\n  {}",
+      {{"{\"a\":1}", 0, 1, 1}, {"{\"b\":2}", 7, 1, 8}, {"{\"c\":3}", 15, 1, 16}, {"{}", 25, 2, 3}});
+  // Scalars end at whitespace or where a value starts; a string at its closing quote.
+  check_records("1 true\"x y\"{}null", {{"1", 0, 1, 1},
+                                        {"true", 2, 1, 3},
+                                        {"\"x y\"", 6, 1, 7},
+                                        {"{}", 11, 1, 12},
+                                        {"null", 13, 1, 14}});
+}
+
+TEST_CASE("the elements of a top-level array are the records", "[stream][split][array]") {
+  check_records("[{\"a\":1},\n {\"b\":2}]\n[]\n{\"c\":3} [ ]\n[\n1 , [2]\n]",
+                {{"{\"a\":1}", 1, 1, 2},
+                 {"{\"b\":2}", 11, 2, 2},
+                 {"{\"c\":3}", 23, 4, 1},
+                 {"1", 37, 6, 1},
+                 {"[2]", 41, 6, 5}});
+  CHECK(split("[]").empty());
+  CHECK(split(" [ \n ] ").empty());
+}
+
+TEST_CASE("a malformed array: each fault is an error record, and the rest goes on",
+          "[stream][split][array]") {
+  const std::string buffer = "[{\"a\":1} {\"b\":2},]\n{\"c\":3}\n[,7\n[1,";
+  const auto records = split(buffer);
+  REQUIRE(records.size() == 10);
+  const auto is = [&](std::size_t i, std::string_view text, std::size_t offset, std::size_t line,
+                      std::size_t column, bool problem) {
+    CAPTURE(i);
+    CHECK(records[i].text == text);
+    CHECK(records[i].offset == offset);
+    CHECK(records[i].line == line);
+    CHECK(records[i].column == column);
+    CHECK((records[i].problem != nullptr) == problem);
+    CHECK(records[i].index == i);
+  };
+  is(0, "{\"a\":1}", 1, 1, 2, false);
+  is(1, "", 9, 1, 10, true);  // the ',' missing before {"b":2}
+  CHECK(std::string(records[1].problem) == "expected ',' or ']' after an array element");
+  is(2, "{\"b\":2}", 9, 1, 10, false);  // read as if the ',' were there
+  is(3, "", 17, 1, 18, true);           // no element between ',' and ']'
+  is(4, "{\"c\":3}", 19, 2, 1, false);
+  is(5, "", 28, 3, 2, true);  // [,7: no element before ','
+  is(6, "7", 29, 3, 3, false);
+  is(7, "", 31, 4, 1, true);      // [ after 7 in the array: a ',' missing, then the element [1,
+  is(8, "[1,", 31, 4, 1, false);  // an element that does not close runs to the end
+  is(9, "", 34, 4, 4, true);      // and the array is not closed
+  livesend::stream_stats stats;
+  const auto out = parse_all(buffer, &stats);
+  REQUIRE(out.size() == 10);
+  CHECK(out[9].err.code() == livesend::error_code::syntax_error);
+  CHECK(out[9].err.message() == "the array is not closed at the end of the input");
+  CHECK(out[9].err.offset() == buffer.size());
+  CHECK(out[9].err.line() == 4);
+  CHECK(out[9].err.column() == 4);
+  CHECK(out[1].err.message() == "expected ',' or ']' after an array element");
+  CHECK(out[1].err.offset() == 9);
+  CHECK(out[1].err.column() == 10);
+  CHECK(stats.failed == 10);  // 5 faults, and no record is an event
+}
+
+TEST_CASE("one broken line does not swallow the next", "[stream][split][broken]") {
+  // A raw line feed in a string: the record ends at its line's end.
+  check_records("{\"a\":\"x\r\n{\"b\":1}\n", {{"{\"a\":\"x", 0, 1, 1}, {"{\"b\":1}", 9, 2, 1}});
+  // A '{' at column 1 where the open value cannot take one: after ',' in an object, after a
+  // value, after '{'.
+  check_records("{\"a\":1,\n{\"b\":1}\n{\"c\":[2]\n{\"d\":1}\n{\n{}", {{"{\"a\":1,", 0, 1, 1},
+                                                                       {"{\"b\":1}", 8, 2, 1},
+                                                                       {"{\"c\":[2]", 16, 3, 1},
+                                                                       {"{\"d\":1}", 25, 4, 1},
+                                                                       {"{", 33, 5, 1},
+                                                                       {"{}", 35, 6, 1}});
+  // Where a '{' can go on the value: after ':', '[', a ',' in an array, or not at column 1.
+  check_records("{\"a\":[1,\n{\"b\":1}]}\n{\"c\":\n{}}\n{\"d\":[\n{}]}\n{\"e\":1,\n {\"f\":1}",
+                {{"{\"a\":[1,\n{\"b\":1}]}", 0, 1, 1},
+                 {"{\"c\":\n{}}", 19, 3, 1},
+                 {"{\"d\":[\n{}]}", 29, 5, 1},
+                 {"{\"e\":1,\n {\"f\":1}", 41, 7, 1}});
+  // A broken line followed by a good event: the good one parses.
+  const std::string good = test::minified(test::seed());
+  const auto out = parse_all("{\"application\":\"Web\n" + good + "\n{\"id\":1,\n" + good);
+  REQUIRE(out.size() == 4);
+  CHECK(out[0].err.code() == livesend::error_code::syntax_error);
+  CHECK(out[1].err.ok());
+  CHECK(out[1].line == 2);
+  CHECK(out[2].err.code() == livesend::error_code::syntax_error);
+  CHECK(out[2].line == 3);
+  CHECK(out[3].err.ok());
+  CHECK(out[3].line == 4);
+}
+
+TEST_CASE("errors carry their column, in records that start mid-line too", "[stream][column]") {
+  // The second record starts at column 3; its error is 15 bytes into it.
+  auto out = parse_all("{} {\"application\" \"Web\"}");
+  REQUIRE(out.size() == 2);
+  CHECK(out[1].err.code() == livesend::error_code::syntax_error);
+  CHECK(out[1].err.offset() == 18);
+  CHECK(out[1].err.line() == 1);
+  CHECK(out[1].err.column() == 19);
+  // A pretty record from line 2: the error on its third line, column from that line's start.
+  out = parse_all("{}\n{\n  \"application\" \"Web\"\n}");
+  REQUIRE(out.size() == 2);
+  CHECK(out[1].err.offset() == 21);
+  CHECK(out[1].err.line() == 3);
+  CHECK(out[1].err.column() == 17);
+  // Field errors too; and the unknown keys.
+  const std::string good = test::minified(test::seed());
+  const std::string extra =
+      test::replace_once(good, "\"TotalContent\":1,", "\"TotalContent\":1,\"Extra\":2,");
+  const std::string wrong =
+      test::replace_once(good, "\"TotalContent\":1,", "\"TotalContent\":\"1\",");
+  livesend::parse_options options;
+  options.report_unknown_keys = true;
+  livesend::parser parser(options);
+  livesend::event_view ev;
+  std::vector<livesend::unknown_key> keys;
+  livesend::error err;
+  (void)livesend::parse_stream(
+      parser, good + "  " + extra + " " + wrong, ev,
+      [&](const livesend::stream_record& r, const livesend::error& e, const livesend::event_view&) {
+        if (e) err = e;
+        for (const auto& key : r.unknown_keys) keys.push_back(key);
+      });
+  CHECK(err.path() == "data.TotalContent");
+  CHECK(err.offset() == good.size() + 2 + extra.size() + 1 + wrong.find("\"1\""));
+  CHECK(err.line() == 1);
+  CHECK(err.column() == err.offset() + 1);
+  REQUIRE(keys.size() == 1);
+  CHECK(keys[0].offset == good.size() + 2 + extra.find("\"Extra\""));
+  CHECK(keys[0].column == keys[0].offset + 1);
+  CHECK(keys[0].line == 1);
+  // Alone, a parse gives the column too.
+  livesend::event_view alone;
+  const livesend::error e = parser.parse("{\n  \"application\" \"Web\"}", alone);
+  CHECK(e.line() == 2);
+  CHECK(e.column() == 17);
 }
 
 TEST_CASE("pretty-printed and concatenated documents: one record per value", "[stream][split]") {
@@ -199,8 +374,16 @@ TEST_CASE("read_stream reads what parse_stream reads, whatever the pieces", "[st
       {"pretty, BOM, one unclosed", bom + test::seed() + "\n" + test::seed().substr(0, 900)},
       {"concatenated values", "  {\"x\": \"}{\\\\\"}\n[\n1]\n{\"y\":\n[{}]} 12 true\n{" + good},
       {"one line that never ends", good.substr(0, 700)},
+      {"mixed NDJSON and pretty", good + "\n" + test::seed() + good + "\n" + good},
+      {"concatenated on one line", good + good + " " + good + "\n" + wrong + wrong},
+      {"an array", "[" + good + ",\n" + wrong + " ,\n" + good + "]\n[]" + good},
+      {"malformed arrays", "[" + good + " " + good + ",]\n" + good + "\n[,1\n[" + good},
+      {"broken lines", good.substr(0, 500) + "\n" + good + "\n" + good.substr(0, 9000) + ",\n" +
+                           good + "\n{\"a\":[1,\n{}]}\n{\"b\":\"x\\\"\n" + good},
       {"blank", " \n\r\n\t"},
       {"empty", ""},
+      {"BOM only", bom},
+      {"BOM and an array", bom + "[" + good + "]"},
   };
   for (const auto& [name, text] : streams) {
     livesend::stream_stats expected_stats;
@@ -229,7 +412,7 @@ TEST_CASE("read_stream: a piece that ends on a close bracket does not end the fi
   const std::string text = "{\"a\": {\"b\": 1}  \n}\n{\"c\": [\"]\"]}\n[1,\n2] 3";
   livesend::stream_stats expected_stats;
   const std::vector<seen_record> expected = whole(text, expected_stats);
-  REQUIRE(expected.size() == 4);
+  REQUIRE(expected.size() == 5);  // issue 15: [1,\n2] is a top-level array of two records
   CHECK(expected[0].text == "{\"a\": {\"b\": 1}  \n}");
   for (std::size_t piece = 1; piece <= text.size() + 1; ++piece) {
     for (std::size_t gulp : {std::size_t{1}, std::size_t{2}, std::size_t{7}, text.size()}) {
@@ -433,5 +616,89 @@ TEST_CASE("a record's unknown keys come with it, located in the stream", "[strea
         CHECK(at_key.substr(0, 6) == "\"Zone\"");
       }
     }
+  }
+}
+
+TEST_CASE("record_reader hands out a record as soon as it has arrived", "[stream][reader][pipe]") {
+  // A source like a slow pipe: each call gives what has arrived, here one record (the second
+  // without a line feed after it), and the test counts the calls.
+  const std::vector<std::string> arrivals = {"{\"a\":1}\n", "[{\"b\":2}", ",{\"c\":3}", "]"};
+  std::size_t calls = 0;
+  livesend::record_reader records(
+      [&](char* into, std::size_t room) -> std::size_t {
+        if (calls == arrivals.size()) return 0;
+        const std::string& next = arrivals[calls++];
+        REQUIRE(next.size() <= room);
+        std::memcpy(into, next.data(), next.size());
+        return next.size();
+      },
+      livesend::parse_options{}.max_input_size, 4096);
+  livesend::stream_record r;
+  livesend::error err;
+  REQUIRE(records.next(r, err));
+  CHECK(r.text == "{\"a\":1}");
+  CHECK(calls == 1);
+  REQUIRE(records.next(r, err));
+  CHECK(r.text == "{\"b\":2}");
+  CHECK(r.offset == 9);
+  CHECK(r.column == 2);
+  CHECK(calls == 2);
+  REQUIRE(records.next(r, err));
+  CHECK(r.text == "{\"c\":3}");
+  CHECK(calls == 3);
+  CHECK_FALSE(records.next(r, err));
+  CHECK(err.ok());
+  CHECK(calls == 4);  // "]", then the end (not counted)
+}
+
+TEST_CASE("a record passed over as too long has its column", "[stream][reader][column]") {
+  const std::string buffer = "{\"a\":1} {\"" + std::string(100, 'x') + "\":1} {\"b\":2}";
+  std::size_t at = 0;
+  livesend::record_reader records(
+      [&](char* into, std::size_t room) {
+        const std::size_t n = std::min(room, buffer.size() - at);
+        std::memcpy(into, buffer.data() + at, n);
+        at += n;
+        return n;
+      },
+      32, 16);
+  livesend::stream_record r;
+  livesend::error err;
+  REQUIRE(records.next(r, err));
+  REQUIRE(records.next(r, err));
+  CHECK(err.code() == livesend::error_code::input_too_large);
+  CHECK(r.offset == 8);
+  CHECK(r.column == 9);
+  CHECK(err.column() == 9);
+  REQUIRE(records.next(r, err));
+  CHECK((err.ok() && r.text == "{\"b\":2}" && r.column == 116 && r.index == 2));
+}
+
+TEST_CASE("a record passed over that ends where a piece starts: the stream goes on",
+          "[stream][reader]") {
+  // A long line cut at its line feed (a string not closed), of many lengths: whether it is held
+  // or passed over, the record after it is read. (The case where the piece passed over ends just
+  // before the line feed, with the buffer full, is test_limits' 20 MiB line: the next read had
+  // no room, gave 0 bytes, and that looked like the end of the stream.)
+  for (std::size_t length = 40; length <= 200; ++length) {
+    const std::string buffer = "{\"a\":1}\n{\"x\":\"" + std::string(length, 'x') + "\n{\"b\":2}\n";
+    std::size_t at = 0;
+    livesend::record_reader records(
+        [&](char* into, std::size_t room) {
+          const std::size_t n = std::min(room, buffer.size() - at);
+          std::memcpy(into, buffer.data() + at, n);
+          at += n;
+          return n;
+        },
+        32, 16);
+    livesend::stream_record r;
+    livesend::error err;
+    std::vector<std::string> texts;
+    while (records.next(r, err)) texts.push_back(err ? "too long" : std::string(r.text));
+    CAPTURE(length);
+    REQUIRE(texts.size() == 3);  // the long line is held while the buffer can hold it
+    CHECK(texts[0] == "{\"a\":1}");
+    CHECK((texts[1] == "too long" || texts[1].size() == length + 6));
+    CHECK(texts[2] == "{\"b\":2}");
   }
 }

@@ -93,6 +93,8 @@ constexpr bool is_syntax_level(error_code code) noexcept {
 ///   `data.ContentSessions[0].Pages[2].PageIndex`; empty for syntax-level errors.
 /// - `offset()`: the byte offset in the input where the parser stood (0-based).
 /// - `line()`: the 1-based line of that offset.
+/// - `column()`: the 1-based column of that offset in its line, counted in bytes (0 when not
+///   known: an error made by hand, or a webhook's).
 /// - `message()`: a sentence a person can act on. It never repeats a whole field value.
 ///
 /// Converts to `true` when it holds an error, like `std::error_code`. An `ok` error owns no
@@ -115,6 +117,7 @@ class [[nodiscard]] error {
   const std::string& path() const noexcept { return path_; }
   std::size_t offset() const noexcept { return offset_; }
   std::size_t line() const noexcept { return line_; }
+  std::size_t column() const noexcept { return column_; }
   const std::string& message() const noexcept { return message_; }
 
   /// Moves the location by a record's place in a larger buffer (used by streams).
@@ -122,6 +125,9 @@ class [[nodiscard]] error {
     offset_ += offset_delta;
     line_ += line_delta;
   }
+
+  /// Sets the column (parser::parse computes it, on the failure path only).
+  void set_column(std::size_t column) noexcept { column_ = column; }
 
   /// `PATH: message` for field errors, `offset N: message` for syntax-level ones.
   std::string to_string() const {
@@ -139,7 +145,7 @@ class [[nodiscard]] error {
 
   friend bool operator==(const error& a, const error& b) noexcept {
     return a.code_ == b.code_ && a.offset_ == b.offset_ && a.line_ == b.line_ &&
-           a.path_ == b.path_ && a.message_ == b.message_;
+           a.column_ == b.column_ && a.path_ == b.path_ && a.message_ == b.message_;
   }
   friend bool operator!=(const error& a, const error& b) noexcept { return !(a == b); }
 
@@ -147,6 +153,7 @@ class [[nodiscard]] error {
   error_code code_ = error_code::ok;
   std::size_t offset_ = 0;
   std::size_t line_ = 0;
+  std::size_t column_ = 0;
   std::string path_;
   std::string message_;
 };

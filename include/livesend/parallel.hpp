@@ -190,7 +190,7 @@ class parallel_reader {
   struct entry {
     detail::framed_record record;  // its text in the batch's bytes (empty when passed over)
     std::size_t room = 0;          // readable bytes from the text's first
-    error passed_over;             // input_too_large for a record not held, else ok
+    error passed_over;             // a record not held, or a framing error: not parsed; else ok
   };
 
   struct slot {
@@ -310,7 +310,7 @@ class parallel_reader {
           if (!s || s->parsed_long) s.reset(new slot(options_));
           s->err = s->p.parse_at(
               simdjson::padded_string_view(e.record.text.data(), e.record.text.size(), e.room),
-              s->event, e.record.offset, e.record.line);
+              s->event, e.record.offset, e.record.line, e.record.column);
           s->parsed_long = e.record.text.size() > long_record;
         }
         b.parsed.store(k + 1);

@@ -52,6 +52,7 @@ struct unknown_key {
   std::string path;        ///< e.g. `data.ClientDetails.Timezone`, the key spelled as in the input
   std::size_t offset = 0;  ///< byte offset of the key's opening quote in the input
   std::size_t line = 1;    ///< 1-based line of that offset
+  std::size_t column = 1;  ///< 1-based column of that offset in its line, in bytes
 };
 
 /// A reusable parser. Keep one per thread and parse many events with it, into a reused value:
@@ -85,15 +86,20 @@ class parser {
   [[nodiscard]] error parse(simdjson::padded_string_view json, basic_event<S>& out) {
     if (options_.report_unknown_keys) unknown_keys_.clear();
     if (json.size() > options_.max_input_size) return too_large(json.size());
+    error err;
     if (const std::size_t bom = detail::bom_size(json)) {
       const simdjson::padded_string_view rest(json.data() + bom, json.size() - bom,
                                               json.capacity() - bom);
-      error err = parse_json(rest, out);
+      err = parse_json(rest, out);
       if (err) err.rebase(bom, 0);
       for (unknown_key& key : unknown_keys_) key.offset += bom;
-      return err;
+    } else {
+      err = parse_json(json, out);
     }
-    return parse_json(json, out);
+    // Columns on the failure (or reporting) path only.
+    if (err) err.set_column(column_of(json, err.offset()));
+    for (unknown_key& key : unknown_keys_) key.column = column_of(json, key.offset);
+    return err;
   }
 
   /// Parses one event from a simdjson::padded_string: no copy.
@@ -104,14 +110,18 @@ class parser {
   }
 
   /// Parses one event that is a record of a larger buffer (a stream), from a padded view as
-  /// above: `json` starts at byte `offset` and line `line` (1-based) of that buffer, and the error
-  /// and the unknown keys are located in the buffer, not in `json`.
+  /// above: `json` starts at byte `offset`, line `line` and column `column` (1-based) of that
+  /// buffer, and the error and the unknown keys are located in the buffer, not in `json`.
   template <class S>
   [[nodiscard]] error parse_at(simdjson::padded_string_view json, basic_event<S>& out,
-                               std::size_t offset, std::size_t line) {
+                               std::size_t offset, std::size_t line, std::size_t column = 1) {
     error err = parse(json, out);
-    if (err) err.rebase(offset, line - 1);
+    if (err) {
+      if (err.line() == 1) err.set_column(err.column() + column - 1);  // on the record's line
+      err.rebase(offset, line - 1);
+    }
     for (unknown_key& key : unknown_keys_) {
+      if (key.line == 1) key.column += column - 1;
       key.offset += offset;
       key.line += line - 1;
     }
@@ -164,9 +174,18 @@ class parser {
   }
 
   error too_large(std::size_t size) const {
-    return error(error_code::input_too_large, {}, 0, 1,
-                 "input of " + std::to_string(size) + " bytes is larger than the limit of " +
-                     std::to_string(options_.max_input_size));
+    error err(error_code::input_too_large, {}, 0, 1,
+              "input of " + std::to_string(size) + " bytes is larger than the limit of " +
+                  std::to_string(options_.max_input_size));
+    err.set_column(1);
+    return err;
+  }
+
+  /// The 1-based column of byte `offset` of `text` in its line, in bytes.
+  static std::size_t column_of(std::string_view text, std::size_t offset) noexcept {
+    std::size_t start = offset < text.size() ? offset : text.size();
+    while (start > 0 && text[start - 1] != '\n') --start;
+    return offset - start + 1;
   }
 
   void reserve_copy(std::size_t size) {

@@ -53,15 +53,21 @@ class unknown_key_range {
 /// - `text`: the record's bytes, without surrounding whitespace, exactly as in the stream (kept
 ///   verbatim: e.g. for a file of rejects); empty for a record passed over as too long;
 /// - `offset`: byte offset of `text` in the stream; `line`: 1-based line where it starts;
-///   `index`: 0-based number of the record in the stream;
+///   `column`: 1-based column (in bytes) where it starts in that line; `index`: 0-based number
+///   of the record in the stream;
+/// - `problem`: null, or why the bytes at `offset` are no record (a framing error in a top-level
+///   array: a missing `,`, a missing element, an array not closed): then `text` is empty and the
+///   error is a `syntax_error` with that message;
 /// - `unknown_keys`: the unknown keys of the record (with `report_unknown_keys`), with their
 ///   offsets and lines in the stream, as the error's (filled by parse_stream and read_stream).
 struct stream_record : detail::framed_record {
   unknown_key_range unknown_keys;
 };
 
-/// Splits a buffer into records (NDJSON lines, or JSON values when the first value spans lines);
-/// see detail/framing.hpp. `next(stream_record&)` gives them in order.
+/// Splits a buffer into records: each JSON value is one, wherever it starts (NDJSON, pretty-printed
+/// or concatenated documents, even on one line), the elements of a top-level array are records,
+/// and a value that cannot go on is cut at its line's end; the precise rule is in
+/// detail/framing.hpp. `next(stream_record&)` gives them in order.
 using record_splitter = detail::record_splitter;
 
 namespace detail {
@@ -88,6 +94,13 @@ struct stream_stats {
   std::size_t failed = 0;  ///< records that did not parse
 };
 
+/// The error of a record that is a framing error (`record.problem` set), located at it.
+inline error framing_error(const detail::framed_record& record) {
+  error err(error_code::syntax_error, {}, record.offset, record.line, record.problem);
+  err.set_column(record.column);
+  return err;
+}
+
 /// Hands out the records of a stream read from any source, one on request, in memory bounded
 /// by the longest record: the records `parse_stream` would find in the whole stream, with the
 /// same texts, offsets, lines and indexes; it finds records, it does not parse them.
@@ -98,7 +111,11 @@ struct stream_stats {
 /// grows to hold the longest record, up to `max_record_size`: a longer record is not held but
 /// passed over to its end (its line's end in NDJSON, its value's end otherwise) and handed out
 /// with an empty text and the `input_too_large` error, at the offset and line where it starts.
-/// No allocation per record once the buffer holds the longest record.
+/// A record is handed out as soon as its bytes have arrived: the source is read once, every
+/// complete record in the buffer handed out, and read again only when none is left (so a slow
+/// pipe's records come one by one, not a buffer at a time; the source may return fewer bytes
+/// than asked, as `read(2)` does, and 0 only at the end). No allocation per record once the
+/// buffer holds the longest record.
 template <class Source>
 class record_reader {
  public:
@@ -114,11 +131,13 @@ class record_reader {
     if (err) err = error();
     switch (pieces_.next(source_, out)) {
       case detail::piece_splitter::outcome::record:
+        if (out.problem != nullptr) err = framing_error(out);
         return true;
       case detail::piece_splitter::outcome::too_long:
         err = error(error_code::input_too_large, {}, out.offset, out.line,
                     "record of more than " + std::to_string(pieces_.max_record_size()) +
                         " bytes (the parser's max_input_size); passed over");
+        err.set_column(out.column);
         return true;
       case detail::piece_splitter::outcome::end:
         break;
@@ -152,12 +171,18 @@ stream_stats parse_stream(parser& p, simdjson::padded_string_view buffer, basic_
   record_splitter splitter(buffer);
   stream_record record;
   while (splitter.next(record)) {
-    const simdjson::padded_string_view text(record.text.data(), record.text.size(),
-                                            buffer.capacity() - record.offset);
-    const error err = p.parse_at(text, scratch, record.offset, record.line);
+    error err;
+    if (record.problem != nullptr) {
+      err = framing_error(record);
+      record.unknown_keys = unknown_key_range();
+    } else {
+      const simdjson::padded_string_view text(record.text.data(), record.text.size(),
+                                              buffer.capacity() - record.offset);
+      err = p.parse_at(text, scratch, record.offset, record.line, record.column);
+      record.unknown_keys = unknown_key_range(p.unknown_keys());
+    }
     ++stats.events;
     if (err) ++stats.failed;
-    record.unknown_keys = unknown_key_range(p.unknown_keys());
     if (!detail::deliver_record(on_record, static_cast<const stream_record&>(record), err,
                                 scratch)) {
       break;
@@ -204,10 +229,10 @@ stream_stats read_stream(parser& p, Read&& read, basic_event<S>& scratch, OnReco
   error err;
   while (records.next(record, err)) {
     ++stats.events;
-    if (err) {  // passed over: not parsed
+    if (err) {  // passed over, or a framing error: not parsed
       record.unknown_keys = unknown_key_range();
     } else {
-      err = p.parse_at(records.padded(record), scratch, record.offset, record.line);
+      err = p.parse_at(records.padded(record), scratch, record.offset, record.line, record.column);
       record.unknown_keys = unknown_key_range(p.unknown_keys());
     }
     if (err) ++stats.failed;

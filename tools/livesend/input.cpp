@@ -8,6 +8,10 @@
 #include <cstring>
 #include <thread>
 
+#ifndef _WIN32
+#include <unistd.h>
+#endif
+
 #include "output.hpp"
 
 #ifndef _WIN32
@@ -23,9 +27,10 @@ namespace livesend_cli {
 namespace {
 
 constexpr const char* input_help =
-    "Each FILE holds one JSON event, several concatenated ones, or NDJSON (one event per\n"
-    "line); with no FILE, or for -, standard input is read. Errors go to stderr as\n"
-    "FILE:LINE: PATH: message (or FILE:LINE: offset N: message for malformed JSON).\n"
+    "Each FILE holds JSON events: NDJSON (one per line), pretty-printed or concatenated\n"
+    "ones (on one line or not), or JSON arrays of them, mixed as they come; with no FILE, or\n"
+    "for -, standard input is read. Errors go to stderr as FILE:LINE:COLUMN: PATH: message\n"
+    "(or FILE:LINE:COLUMN: offset N: message for malformed JSON); COLUMN counts bytes from 1.\n"
     "Records are parsed on --jobs threads; the output is the same, in the same order, for\n"
     "any --jobs.\n";
 
@@ -151,10 +156,11 @@ void event_input::add_options(CLI::App& app) {
   app.add_flag("--unknown-keys", parse_.report_unknown_keys,
                "warn on stderr about each key the contract does not know");
   jobs_ = usable_cores();
-  app.add_option("--jobs", jobs_,
-                 "parse on N threads (default: the cores this process may use);\n"
-                 "1: on the main thread only")
-      ->type_name("N");
+  jobs_option_ = app.add_option("--jobs", jobs_,
+                                "parse on N threads (default: the cores this process may use\n"
+                                "for a file; 1 for a pipe or a terminal, whose records then\n"
+                                "come out as soon as they arrive); 1: on the main thread only")
+                     ->type_name("N");
   app.add_option("--rejects", rejects_path_,
                  "write every record that fails to FILE, as it came, one per line\n"
                  "(a record too large to hold is reported, not written)")
@@ -214,25 +220,49 @@ int event_input::read_file(output& out, livesend::parser& parser, const std::str
     return exit_usage;
   }
   std::size_t size = 0;
+  bool regular = false;
 #ifndef _WIN32
   struct stat st;
   if (::fstat(::fileno(in), &st) == 0 && S_ISREG(st.st_mode)) {
     size = static_cast<std::size_t>(st.st_size);
+    regular = true;
   }
 #endif
   shown.start_file(name, size);
   // A small file is read on this thread, with the parser kept from file to file: threads and
   // their parsers, made anew for each file, would cost more than they save. Same output.
-  const std::size_t jobs = size != 0 && size < small_file ? 1 : jobs_;
+  // Not a file (a pipe, a terminal): one thread unless --jobs says otherwise, because the
+  // threads hand records out in batches, and a record of a slow pipe must come out as soon as
+  // it has arrived.
+  const bool jobs_given = jobs_option_ != nullptr && jobs_option_->count() > 0;
+  const std::size_t jobs = (regular && size < small_file) || (!regular && !jobs_given) ? 1 : jobs_;
   int read_error = 0;
   // Once stdout fails the source ends: nothing more is read, and what is already read is
   // passed over in silence.
+  // Before the reader may wait for input, what stdout holds goes out, and a read returns what
+  // has arrived: each record's output leaves as soon as the record is in (`tail -f x.ndjson |
+  // livesend json`), and a file still goes a MiB at a time.
   auto source = [&](char* into, std::size_t room) -> std::size_t {
     if (out.failed() || read_error != 0) return 0;
+    if (out.buffer().size() != 0 && !out.flush()) return 0;
+#ifdef _WIN32
     const std::size_t n = std::fread(into, 1, room, in);
     if (n < room && std::ferror(in) != 0) read_error = errno != 0 ? errno : EIO;
     shown.add_bytes(n);
     return n;
+#else
+    for (;;) {
+      const ssize_t n = ::read(fileno(in), into, room);
+      if (n >= 0) {
+        shown.add_bytes(static_cast<std::size_t>(n));
+        return static_cast<std::size_t>(n);
+      }
+      if (errno != EINTR) {
+        read_error = errno;
+        return 0;
+      }
+    }
+#endif
   };
   // In input order, on this thread, whatever --jobs; false stops the reading.
   auto on_record = [&](const livesend::stream_record& record, const livesend::error& err,
@@ -241,10 +271,10 @@ int event_input::read_file(output& out, livesend::parser& parser, const std::str
     if (err || !record.unknown_keys.empty()) shown.clear(out);
     // Located in the file already (empty unless --unknown-keys).
     for (const livesend::unknown_key& key : record.unknown_keys) {
-      out.error("{}:{}: {}: unknown key\n", name, key.line, key.path);
+      out.error("{}:{}:{}: {}: unknown key\n", name, key.line, key.column, key.path);
     }
     if (err) {
-      out.error("{}:{}: {}\n", name, err.line(), err);
+      out.error("{}:{}:{}: {}\n", name, err.line(), err.column(), err);
       if (rejects_ != nullptr) keep_reject(record);
     } else {
       handle(ev);

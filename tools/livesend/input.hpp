@@ -5,8 +5,8 @@
 // subcommand by add_options; `read` then reads each file piece by piece (livesend::read_stream:
 // 1 MiB at a time, more only for a longer record), parses its records on --jobs threads
 // (livesend/parallel.hpp; --jobs 1: one reused parser and event_view on this thread), reports
-// each bad record on stderr as FILE:LINE: ... (and copies it to the --rejects file), and hands
-// each good event to the command, in input order, on this thread: the output is the same for
+// each bad record on stderr as FILE:LINE:COLUMN: ... (and copies it to the --rejects file), and
+// hands each good event to the command, in input order, on this thread: the output is the same for
 // every --jobs. Memory stays bounded whatever the size of a file, and after the first few
 // events the steady path allocates nothing but the buffers of each file's run.
 #pragma once
@@ -20,6 +20,10 @@
 
 #include "command.hpp"
 #include "livesend/livesend.hpp"
+
+namespace CLI {
+class Option;
+}  // namespace CLI
 
 namespace livesend_cli {
 
@@ -51,6 +55,7 @@ class event_input {
   livesend::parse_options parse_;
   livesend::event_view scratch_;
   std::size_t jobs_ = 1;
+  CLI::Option* jobs_option_ = nullptr;  // to tell a --jobs given from its default
   std::string rejects_path_;
   std::FILE* rejects_ = nullptr;
   std::size_t rejected_ = 0;   // records written to the rejects file
