@@ -1,9 +1,9 @@
 // tests/cli_process.hpp: the `livesend` tool run as a process through /bin/sh, for the tests of
-// its table commands (test_tables_cli.cpp: csv; test_load.cpp: load), and the helpers around it.
+// its commands, and the helpers around it.
 //
 // LIVESEND_CLI_PATH names the tool (the environment variable LIVESEND_TEST_CLI, when set, names
 // another build of it), LIVESEND_TEST_DATA_DIR the tests/data folder; commands run from that
-// folder. (test_cli.cpp has the same runner for the other commands.)
+// folder. test_cli.cpp, test_tables_cli.cpp and test_load.cpp use it.
 #pragma once
 
 #include <sys/types.h>
@@ -79,9 +79,9 @@ struct temp_dir {
   std::string operator/(const std::string& name) const { return (path / name).string(); }
 };
 
-/// Runs `script` with /bin/sh in the test data folder, stdin from /dev/null, stdout and stderr
-/// captured. `$LIVESEND` in the script names the tool.
-inline process_result run_shell(const std::string& script) {
+/// Runs `script` with /bin/sh in the test data folder, stdin from `input` (a path relative to
+/// that folder), stdout and stderr captured. `$LIVESEND` in the script names the tool.
+inline process_result run_shell(const std::string& script, const std::string& input = "/dev/null") {
   static int counter = 0;
   const std::filesystem::path base =
       std::filesystem::temp_directory_path() /
@@ -90,7 +90,7 @@ inline process_result run_shell(const std::string& script) {
   const std::string err_path = base.string() + ".err";
   const std::string command = "cd " + shell_quote(LIVESEND_TEST_DATA_DIR) +
                               " && LIVESEND=" + shell_quote(cli_path()) + " && { " + script +
-                              "\n} </dev/null >" + shell_quote(out_path) + " 2>" +
+                              "\n} <" + shell_quote(input) + " >" + shell_quote(out_path) + " 2>" +
                               shell_quote(err_path);
   const int wait_status = std::system(command.c_str());
   process_result result;
@@ -103,9 +103,9 @@ inline process_result run_shell(const std::string& script) {
   return result;
 }
 
-/// Runs `livesend ARGS` (ARGS is shell text) in the test data folder.
-inline process_result run_cli(const std::string& args) {
-  return run_shell("\"$LIVESEND\" " + args);
+/// Runs `livesend ARGS` (ARGS is shell text) in the test data folder, stdin from `input`.
+inline process_result run_cli(const std::string& args, const std::string& input = "/dev/null") {
+  return run_shell("\"$LIVESEND\" " + args, input);
 }
 
 /// Whether `command` (shell text) runs and exits with 0.

@@ -19,77 +19,23 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "cli_process.hpp"
 #include "livesend/version.hpp"
-
-#ifndef LIVESEND_CLI_PATH
-#error "LIVESEND_CLI_PATH must name the livesend executable (a string literal)"
-#endif
-#ifndef LIVESEND_TEST_DATA_DIR
-#error "LIVESEND_TEST_DATA_DIR must name the tests/data folder (a string literal)"
-#endif
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct run_result {
-  int status = -1;  ///< the exit status; -1 when the process did not exit normally
-  std::string out;
-  std::string err;
-};
+using run_result = test::process_result;
+using test::cli_path;
+using test::run_shell;
+using test::shell_quote;
 
-/// `text` quoted for /bin/sh.
-std::string shell_quote(std::string_view text) {
-  std::string quoted = "'";
-  for (const char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  quoted += '\'';
-  return quoted;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-/// The tool under test.
-std::string cli_path() {
-  const char* other = std::getenv("LIVESEND_TEST_CLI");
-  return other != nullptr && *other != '\0' ? other : LIVESEND_CLI_PATH;
-}
-
-/// Runs `script` with /bin/sh in the test data folder, stdin from `input` (a path relative to
-/// that folder), stdout and stderr captured. `$LIVESEND` in the script names the tool.
-run_result run_shell(const std::string& script, const std::string& input = "/dev/null") {
-  static int counter = 0;
-  const fs::path base =
-      fs::temp_directory_path() /
-      ("livesend-test-cli-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-  const fs::path out_path = base.string() + ".out";
-  const fs::path err_path = base.string() + ".err";
-  const std::string command = "cd " + shell_quote(LIVESEND_TEST_DATA_DIR) +
-                              " && LIVESEND=" + shell_quote(cli_path()) + " && { " + script +
-                              "\n} <" + shell_quote(input) + " >" + shell_quote(out_path.string()) +
-                              " 2>" + shell_quote(err_path.string());
-  const int wait_status = std::system(command.c_str());
-  run_result result;
-  if (wait_status != -1 && WIFEXITED(wait_status)) result.status = WEXITSTATUS(wait_status);
-  result.out = read_file(out_path);
-  result.err = read_file(err_path);
-  std::error_code ignored;
-  fs::remove(out_path, ignored);
-  fs::remove(err_path, ignored);
-  return result;
-}
+std::string read_file(const fs::path& path) { return test::file_text(path); }
 
 /// Runs `livesend ARGS` (ARGS is shell text) in the test data folder.
 run_result cli(const std::string& args, const std::string& input = "/dev/null") {
-  return run_shell("\"$LIVESEND\" " + args, input);
+  return test::run_cli(args, input);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
