@@ -176,8 +176,8 @@ TEST_CASE("load stores the good events of a file with bad records, reports the b
   CHECK(r.status == 1);
   CHECK(r.out.empty());
   CHECK(r.err ==
-        "cli/mixed.ndjson:2: data.TotalContent: expected an integer, found a string\n"
-        "cli/mixed.ndjson:3: offset 10664: expected ':' after object key\n" +
+        "cli/mixed.ndjson:2:3227: data.TotalContent: expected an integer, found a string\n"
+        "cli/mixed.ndjson:3:3533: offset 10664: expected ':' after object key\n" +
             report(4, 2, 0, 2));
   const db_handle h(db);
   CHECK(h.integer("SELECT count(*) FROM events") == 2);

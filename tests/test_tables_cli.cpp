@@ -166,8 +166,8 @@ TEST_CASE("csv writes the good events of a file with bad records, reports the ba
       test::run_cli("csv --out " + test::shell_quote(dir.path.string()) + " cli/mixed.ndjson");
   CHECK(r.status == 1);
   CHECK(r.err ==
-        "cli/mixed.ndjson:2: data.TotalContent: expected an integer, found a string\n"
-        "cli/mixed.ndjson:3: offset 10664: expected ':' after object key\n");
+        "cli/mixed.ndjson:2:3227: data.TotalContent: expected an integer, found a string\n"
+        "cli/mixed.ndjson:3:3533: offset 10664: expected ':' after object key\n");
   CHECK(r.out == "4 events, 2 valid, 2 invalid\n");
   const std::string events = test::file_text(dir / "events.csv");
   std::size_t lines = 0;
