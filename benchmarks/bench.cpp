@@ -15,7 +15,8 @@
 // records of each workload.
 //
 // Workloads (made by livesend_corpus): seed (the seed fixture), large (one ~200 KB event),
-// stream (10,000 mixed events, NDJSON). Counters: bytes_per_second, items_per_second (events),
+// stream (10,000 mixed events, NDJSON), shuffled (the stream's events with every object's keys
+// in a random order and about half of the key initials in the other ASCII case). Counters: bytes_per_second, items_per_second (events),
 // allocs_per_event (heap allocations through operator new during the timed loop, per event).
 #if defined(__GNUC__) && !defined(__clang__)
 // GCC sees std::free under an inlined `delete` of memory from this file's `new` and warns.
@@ -457,7 +458,8 @@ int main(int argc, char** argv) {
   std::vector<workload> workloads;
   for (const auto& [name, file] : {std::pair<const char*, const char*>{"seed", "seed.json"},
                                    {"large", "large.json"},
-                                   {"stream", "stream.ndjson"}}) {
+                                   {"stream", "stream.ndjson"},
+                                   {"shuffled", "shuffled.ndjson"}}) {
     // A profile run loads only the workload it runs.
     if (!opts.profile.empty() && opts.profile.rfind(std::string(name) + "/", 0) != 0) continue;
     std::optional<workload> w = load(opts.corpus, name, file, opts.max_events);

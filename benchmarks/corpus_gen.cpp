@@ -8,6 +8,9 @@
 //   seed.json       the seed fixture, byte for byte (workload "seed")
 //   large.json      one large event: 20 content sessions, about 800 pages (workload "large")
 //   stream.ndjson   10,000 mixed events, one per line (workload "stream")
+//   shuffled.ndjson the same events written with the same choices, but every object's members
+//                   in a random order and about half of the keys with the ASCII case of their
+//                   first letter flipped, as the contract allows (workload "shuffled")
 //   stats.json      what the corpus holds (counts of events, pages, timestamp forms, ...)
 //
 // Each event is first built as a livesend::event (the ground truth), then written as JSON with
@@ -442,6 +445,7 @@ struct style {
   bool omit_nulls = false;      ///< optional values without a value are mostly left out
   unsigned unknown_keys = 0;    ///< percent of objects that get an unknown key
   unsigned escape_unicode = 0;  ///< percent of non-ASCII strings written with \u escapes
+  rng* reorder = nullptr;       ///< also reorders every object and flips key initials from it
 };
 
 class writer {
@@ -464,6 +468,8 @@ class writer {
     j.shuffle_keys = s.shuffled;
     j.escape_non_ascii = s.escape_unicode;
     j.escape_solidus = 10;  // .NET serializers often write "\/"
+    j.reorder = s.reorder;
+    j.flip_key_initial = 50;  // only with reorder
     return j;
   }
 
@@ -737,7 +743,9 @@ int main(int argc, char** argv) {
   // (c) The stream: mixed traffic, one event per line. stats.json describes this one.
   stats.clear();
   rng stream_rng(0x53545245414dULL);  // "STREAM"
+  rng reorder_rng(0x53485546464cULL);  // "SHUFFL"
   std::string stream;
+  std::string shuffled;
   for (std::size_t i = 0; i < stream_events; ++i) {
     const livesend::event ev = make_event(stream_rng, session_count(stream_rng), page_count);
     style s;
@@ -750,16 +758,32 @@ int main(int argc, char** argv) {
     if (s.spaced) count("events_spaced");
     if (s.shuffled) count("events_shuffled");
     if (s.omit_nulls) count("events_omitting_nulls");
+    // (d) The same event again for the shuffled workload: the same choices (a copy of the
+    // generator as it is now), plus every object reordered and about half of the keys with
+    // their first letter's case flipped, from a generator of its own.
+    rng same_choices = stream_rng;
     writer w(stream_rng, s);
     const std::string json = w.event(ev);
     if (!round_trips(parser, json, ev, "stream", i)) return 1;
     stream += json;
     stream += '\n';
+    style reordered = s;
+    reordered.reorder = &reorder_rng;
+    writer rw(same_choices, reordered);
+    const auto stats_of_stream = stats;  // stats.json describes the stream
+    const std::string reordered_json = rw.event(ev);
+    stats = stats_of_stream;
+    if (reordered_json.size() != json.size() || !round_trips(parser, reordered_json, ev, "shuffled", i)) {
+      std::fprintf(stderr, "livesend_corpus: shuffled record %zu is not the stream's rewritten\n", i);
+      return 1;
+    }
+    shuffled += reordered_json;
+    shuffled += '\n';
   }
 
   const std::string dir = out_dir + "/";
   if (!write_file(dir + "seed.json", seed.str()) || !write_file(dir + "large.json", large) ||
-      !write_file(dir + "stream.ndjson", stream)) {
+      !write_file(dir + "stream.ndjson", stream) || !write_file(dir + "shuffled.ndjson", shuffled)) {
     std::fprintf(stderr, "livesend_corpus: cannot write into %s\n", out_dir.c_str());
     return 2;
   }

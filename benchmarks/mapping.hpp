@@ -15,8 +15,8 @@
 //   const value&)
 //
 // The mapping does what livesend does on valid input, the way a careful user would write it:
-// it walks each object's members once and dispatches on the key (exact case: the corpus uses the
-// contract's spelling, see corpus_gen.cpp), checks every value's type, fails on a missing
+// it walks each object's members once and dispatches on the key (exact case first, then ASCII-
+// case-insensitively, as the contract reads keys), checks every value's type, fails on a missing
 // required field, resets optional members that are absent, reads timestamps with
 // livesend::detail::parse_timestamp (the same code and cost for every contender) and reads the
 // DateTime.MinValue sentinel of an optional timestamp as no value. It reuses the target's
@@ -32,19 +32,25 @@
 #include <utility>
 #include <vector>
 
+#include "livesend/detail/json_text.hpp"
 #include "livesend/model.hpp"
 #include "livesend/timestamp.hpp"
 
 namespace bench {
 
-/// Index of `key` in T's table, trying `hint` (the field after the previous one) first;
-/// field_count<T> when T has no such key (unknown keys are skipped).
+/// Index of `key` in T's table, trying `hint` (the field after the previous one) first, then
+/// every key exactly, then ASCII-case-insensitively (the contract reads keys in any case; the
+/// shuffled workload flips the case of key initials); field_count<T> when T has no such key
+/// (unknown keys are skipped).
 template <class T>
 std::size_t field_index(std::string_view key, std::size_t hint) noexcept {
   constexpr auto& keys = livesend::detail::keys<T>;
   if (hint < keys.size() && keys[hint] == key) return hint;
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (keys[i] == key) return i;
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (livesend::detail::iequals_ascii(keys[i], key)) return i;
   }
   return keys.size();
 }

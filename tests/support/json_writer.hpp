@@ -46,6 +46,13 @@ struct json_style {
   int key_case = 0;
   /// Every key's first character written as a \u escape.
   bool escape_key_initial = false;
+  /// When set, a second source of choices that only reorders: every object's members are put
+  /// in a random order drawn from it (after any shuffle above), and `flip_key_initial` percent
+  /// of the keys change the ASCII case of their first letter. The main rng sees the same calls
+  /// as without it, so the text differs from the unreordered one only in member order and key
+  /// case (the benchmark's "shuffled" workload is the stream so rewritten).
+  rng* reorder = nullptr;
+  unsigned flip_key_initial = 0;
 };
 
 class json_writer {
@@ -123,6 +130,14 @@ class json_writer {
       if (style_.key_case == 1 && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       if (style_.key_case == 2 && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     }
+    if (style_.reorder != nullptr && !k.empty() && style_.reorder->chance(style_.flip_key_initial)) {
+      char& c = k[0];
+      if (c >= 'A' && c <= 'Z') {
+        c = static_cast<char>(c - 'A' + 'a');
+      } else if (c >= 'a' && c <= 'z') {
+        c = static_cast<char>(c - 'a' + 'A');
+      }
+    }
     if (style_.escape != 0) {
       string(out, k);
     } else if (style_.escape_key_initial && !k.empty()) {
@@ -147,6 +162,10 @@ class json_writer {
     if (style_.shuffle_keys) {
       for (std::size_t i = members.size(); i > 1; --i)
         std::swap(members[i - 1], members[r_.below(i)]);
+    }
+    if (style_.reorder != nullptr) {
+      for (std::size_t i = members.size(); i > 1; --i)
+        std::swap(members[i - 1], members[style_.reorder->below(i)]);
     }
     out += '{';
     gap(out);
