@@ -16,8 +16,9 @@
 //
 // Workloads (made by livesend_corpus): seed (the seed fixture), large (one ~200 KB event),
 // stream (10,000 mixed events, NDJSON), shuffled (the stream's events with every object's keys
-// in a random order and about half of the key initials in the other ASCII case). Counters: bytes_per_second, items_per_second (events),
-// allocs_per_event (heap allocations through operator new during the timed loop, per event).
+// in a random order and about half of the key initials in the other ASCII case). Counters:
+// bytes_per_second, items_per_second (events), allocs_per_event (heap allocations through operator
+// new during the timed loop, per event).
 #if defined(__GNUC__) && !defined(__clang__)
 // GCC sees std::free under an inlined `delete` of memory from this file's `new` and warns.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"

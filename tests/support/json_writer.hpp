@@ -130,7 +130,8 @@ class json_writer {
       if (style_.key_case == 1 && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       if (style_.key_case == 2 && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     }
-    if (style_.reorder != nullptr && !k.empty() && style_.reorder->chance(style_.flip_key_initial)) {
+    if (style_.reorder != nullptr && !k.empty() &&
+        style_.reorder->chance(style_.flip_key_initial)) {
       char& c = k[0];
       if (c >= 'A' && c <= 'Z') {
         c = static_cast<char>(c - 'A' + 'a');

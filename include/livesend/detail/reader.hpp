@@ -254,19 +254,43 @@ class reader {
 
  private:
   /// What the one object loop needs to know of a record type: its keys, a reader per field,
-  /// which fields are required, and how to reset the optional ones an object lacks. Built from
-  /// `schema<T>` at compile time; erasing the type keeps one copy of the loop for all records.
-  /// A key as the fast compare wants it: its bytes and the closing quote, zero-padded to 32
-  /// bytes, and a mask of the bytes that count.
+  /// which fields are required, how to reset the optional ones an object lacks, and how to find
+  /// a field from a key's raw bytes in any order and any ASCII case. Built from `schema<T>` at
+  /// compile time; erasing the type keeps one copy of the loop for all records.
+  ///
+  /// A key as the match wants it: its bytes with every letter in lower case and the closing
+  /// quote, zero-padded to 32 bytes, a mask of the bytes that count, and its length. Every key of
+  /// the schema is ASCII letters only (checked below), so a raw key matches, ASCII-case-
+  /// insensitively, when its bytes with bit 0x20 set equal these and its quote is where this one
+  /// is (no other byte than a letter of the other case turns into a letter so).
   struct padded_key {
-    alignas(16) char bytes[32];
+    alignas(16) char folded[32];
     std::uint32_t mask;
+    std::uint32_t size;
+  };
+
+  /// A perfect hash of a type's keys, on what a raw key gives cheaply: its length (where its
+  /// closing quote is), its second byte and its last byte, letters in lower case.
+  /// `slots[hash(...)]` is 1 + the index of the only field that can match, 0 for none. The
+  /// multipliers are searched at compile time (see make_key_hash).
+  struct key_hash {
+    static constexpr std::size_t size = 128;
+    std::uint32_t by_length = 0;
+    std::uint32_t by_second = 0;
+    std::array<std::uint8_t, size> slots{};
+
+    static constexpr std::size_t slot_of(std::uint32_t length, std::uint32_t second,
+                                         std::uint32_t last, std::uint32_t by_length,
+                                         std::uint32_t by_second) noexcept {
+      return (length * by_length + second * by_second + last) & (size - 1);
+    }
   };
 
   struct record_table {
     using field_reader = bool (*)(reader&, od::value&, void* record);
     const std::string_view* keys;
     const padded_key* padded_keys;
+    const key_hash* hash;
     const field_reader* readers;
     void (*reset_unseen)(spare_values& spares, void* record, std::uint64_t seen);
     std::size_t count;
@@ -291,32 +315,81 @@ class reader {
                  std::make_index_sequence<field_count<T>>{});
   }
 
+  static constexpr bool is_letters(std::string_view key) noexcept {
+    if (key.empty()) return false;
+    for (const char c : key) {
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+    }
+    return true;
+  }
+  static constexpr std::uint32_t fold(char c) noexcept {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(c)) | 0x20u;
+  }
+
   template <class T, std::size_t... I>
   static constexpr std::array<padded_key, sizeof...(I)> pad_keys(
       std::index_sequence<I...>) noexcept {
     static_assert(keys_shorter_than<T>(32, std::index_sequence<I...>{}),
                   "padded_key holds keys of up to 31 bytes and their closing quote");
+    static_assert((is_letters(keys<T>[I]) && ...),
+                  "the case-insensitive match takes keys of ASCII letters only");
     return {pad_key(keys<T>[I])...};
   }
   static constexpr padded_key pad_key(std::string_view key) noexcept {
     padded_key out{};
-    for (std::size_t i = 0; i < key.size(); ++i) out.bytes[i] = key[i];
-    out.bytes[key.size()] = '"';
+    for (std::size_t i = 0; i < key.size(); ++i) out.folded[i] = static_cast<char>(fold(key[i]));
+    out.folded[key.size()] = '"';
     out.mask =
         key.size() + 1 == 32 ? ~std::uint32_t{0} : (std::uint32_t{1} << (key.size() + 1)) - 1;
+    out.size = static_cast<std::uint32_t>(key.size());
     return out;
   }
   template <class T>
   static constexpr auto padded_keys = pad_keys<T>(std::make_index_sequence<field_count<T>>{});
 
+  /// The first multipliers (each 1 to 31) that put every key of T in a slot of its own. Keys
+  /// equal but for case would share one: there is none, or no hash is found (static_assert).
   template <class T>
-  static constexpr record_table record_table_of = {
-      keys<T>.data(), padded_keys<T>.data(), field_readers<T>.data(), &reader::reset_unseen_of<T>,
-      field_count<T>, required_mask<T>};
+  static constexpr key_hash make_key_hash() noexcept {
+    constexpr auto& k = keys<T>;
+    for (std::uint32_t by_second = 1; by_second < 32; ++by_second) {
+      for (std::uint32_t by_length = 1; by_length < 32; ++by_length) {
+        key_hash h{};
+        h.by_length = by_length;
+        h.by_second = by_second;
+        bool distinct = true;
+        for (std::size_t i = 0; i < k.size() && distinct; ++i) {
+          const std::string_view key = k[i];
+          const std::size_t slot = key_hash::slot_of(
+              static_cast<std::uint32_t>(key.size()), fold(key.size() > 1 ? key[1] : '"'),
+              fold(key[key.size() - 1]), by_length, by_second);
+          distinct = h.slots[slot] == 0;
+          h.slots[slot] = static_cast<std::uint8_t>(i + 1);
+        }
+        if (distinct) return h;
+      }
+    }
+    return key_hash{};
+  }
+  template <class T>
+  static constexpr key_hash key_hash_of = make_key_hash<T>();
+
+  template <class T>
+  static constexpr record_table make_record_table() noexcept {
+    static_assert(key_hash_of<T>.by_length != 0,
+                  "no perfect hash of this record's keys: widen make_key_hash's search");
+    static_assert(field_count<T> < 255, "a slot holds 1 + a field's index in a byte");
+    return {keys<T>.data(),          padded_keys<T>.data(),       &key_hash_of<T>,
+            field_readers<T>.data(), &reader::reset_unseen_of<T>, field_count<T>,
+            required_mask<T>};
+  }
+  template <class T>
+  static constexpr record_table record_table_of = make_record_table<T>();
 
   /// The one loop over an object's fields, for every record type: each key is matched against
   /// the table (first the key expected next, as keys usually arrive in table order; then the
-  /// others, on the raw bytes; then, unescaped, exactly and ASCII-case-insensitively) and its
+  /// one its hash names; both on the raw bytes, ASCII-case-insensitively; then, for a key with
+  /// escapes or none of the type's, unescaped, exactly and ASCII-case-insensitively) and its
   /// value read straight into the member by that field's reader. Unknown keys are checked and
   /// skipped.
   LIVESEND_NOINLINE bool read_object(od::object& obj, void* record, const record_table& table,
@@ -333,7 +406,7 @@ class reader {
       const char* raw = f.key().raw();
       std::size_t index = expected;
       if (expected >= table.count || !raw_key_is(raw, table.padded_keys[expected])) {
-        index = find_raw_key(table, raw, expected);
+        index = find_raw_key(table, raw);
         if (index == table.count) {
           std::string_view key;
           if (!key_text(f, key)) return false;
@@ -358,38 +431,52 @@ class reader {
     return true;
   }
 
-  /// Is the raw key (in the input, after its opening quote) exactly `key`? All 32 bytes at once,
-  /// masked to the key and its closing quote: a call to memcmp per field cost more than the rest
-  /// of the match. Reading 32 bytes from `raw` stays inside the input's padding (a key is
-  /// followed by at least `:` and a value).
+  /// Is the raw key (in the input, after its opening quote) `key`, ASCII-case-insensitively?
+  /// All 32 bytes at once, masked to the key and its quote: a call to memcmp per field cost more
+  /// than the rest of the match. Reading 32 bytes from `raw` stays inside the input's padding
+  /// (a key is followed by at least `:` and a value).
   static bool raw_key_is(const char* raw, const padded_key& key) noexcept {
 #if LIVESEND_SSE2
-    const auto* k = reinterpret_cast<const __m128i*>(key.bytes);
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    const auto* k = reinterpret_cast<const __m128i*>(key.folded);
     const auto* r = reinterpret_cast<const __m128i*>(raw);
-    const auto low = static_cast<std::uint32_t>(
-        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(r), _mm_load_si128(k))));
-    const auto high = static_cast<std::uint32_t>(
-        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(r + 1), _mm_load_si128(k + 1))));
-    return ((low | high << 16) & key.mask) == key.mask;
+    const auto low = static_cast<std::uint32_t>(_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_or_si128(_mm_loadu_si128(r), case_bit), _mm_load_si128(k))));
+    const auto high = static_cast<std::uint32_t>(_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_or_si128(_mm_loadu_si128(r + 1), case_bit), _mm_load_si128(k + 1))));
+    // The quote compared exactly: only a control character (never raw in a JSON string) would
+    // turn into one with bit 0x20 set.
+    return ((low | high << 16) & key.mask) == key.mask && raw[key.size] == '"';
 #else
     std::uint32_t differ = 0;
-    for (std::size_t i = 0; i < 32; ++i) differ |= std::uint32_t{raw[i] != key.bytes[i]} << i;
-    return (differ & key.mask) == 0;
+    for (std::size_t i = 0; i < 32; ++i) {
+      differ |= std::uint32_t{fold(raw[i]) != static_cast<unsigned char>(key.folded[i])} << i;
+    }
+    return (differ & key.mask) == 0 && raw[key.size] == '"';
 #endif
   }
 
-  /// The field whose key is exactly the raw key, other than `skip` (already compared): from the
-  /// one after it, as a key that is not the one expected is most often the next but one (an
-  /// optional field left out). `table.count` when none is.
-  static std::size_t find_raw_key(const record_table& table, const char* raw,
-                                  std::size_t skip) noexcept {
-    for (std::size_t i = skip + 1; i < table.count; ++i) {
-      if (raw_key_is(raw, table.padded_keys[i])) return i;
-    }
-    for (std::size_t i = 0; i < skip && i < table.count; ++i) {
-      if (raw_key_is(raw, table.padded_keys[i])) return i;
-    }
-    return table.count;
+  /// The field whose key the raw key is, ASCII-case-insensitively, found by the type's hash
+  /// on the key's length (its first quote), second and last bytes, and confirmed by one
+  /// compare; `table.count` when none is (a key with escapes, or none of the type's).
+  static std::size_t find_raw_key(const record_table& table, const char* raw) noexcept {
+    std::uint32_t quotes = 0;
+#if LIVESEND_SSE2
+    const __m128i quote = _mm_set1_epi8('"');
+    const auto* r = reinterpret_cast<const __m128i*>(raw);
+    quotes =
+        static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(r), quote))) |
+        static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(r + 1), quote)))
+            << 16;
+#else
+    for (std::size_t i = 0; i < 32; ++i) quotes |= std::uint32_t{raw[i] == '"'} << i;
+#endif
+    if (quotes == 0 || (quotes & 1) != 0) return table.count;  // longer than any key, or empty
+    const auto length = static_cast<std::uint32_t>(lowest_set_bit(quotes));
+    const std::size_t slot = table.hash->slots[key_hash::slot_of(
+        length, fold(raw[1]), fold(raw[length - 1]), table.hash->by_length, table.hash->by_second)];
+    if (slot == 0 || !raw_key_is(raw, table.padded_keys[slot - 1])) return table.count;
+    return slot - 1;
   }
 
   /// The field of an unescaped key that no raw compare matched: exactly (a key with escapes),
