@@ -318,6 +318,27 @@ TEST_CASE("check_json rejects malformed strings", "[json_text]") {
   }
 }
 
+TEST_CASE("check_json finds a string's special byte at every position of a long string",
+          "[json_text]") {
+  // Long strings are scanned 16 bytes at a time up to a quote, backslash or control character:
+  // each at every position of the first blocks, and the string's end at every length.
+  for (std::size_t k = 0; k < 40; ++k) {
+    INFO(k);
+    const std::string before(k, 'a');
+    const std::string after(20, 'b');
+    check_valid("\"" + before + "\"");
+    check_valid("\"" + before + "\\n" + after + "\"");
+    check_valid("\"" + before + "\\u00e9" + after + "\"");
+    check_valid("[\"" + before + "\", \"" + after + "\"]");
+    check_invalid({{"\"" + before + "\\x" + after + "\"", syntax, k + 1, invalid_escape},
+                   {"\"" + before + "\n" + after + "\"", syntax, k + 1, control_char},
+                   {"\"" + before + "\x1f" + after + "\"", syntax, k + 1, control_char},
+                   {"\"" + before + "\x7f" + after, syntax, 0, unterminated},
+                   {"[\"" + before + "\" \"" + after + "\"]", syntax, k + 4,
+                    "expected ',' or ']' after array element"}});
+  }
+}
+
 TEST_CASE("check_json reports empty input", "[json_text]") {
   for (const char* text : {"", " ", "\n", " \t\r\n \n"}) {
     INFO("text: [" << text << "]");

@@ -595,6 +595,13 @@ TEST_CASE("rule 5: invalid UTF-8 is an error at its offset", "[rules][utf8]") {
   CHECK(err.offset() == test::seed().find("Charlotte") + 4);
   parse_error(test::seed_with("\"Charlotte\"", "\"Char\xc0\x80\""), error_code::invalid_utf8, "");
   parse_error(test::seed_with("\"Charlotte\"", "\"\xed\xa0\x80\""), error_code::invalid_utf8, "");
+  // Inside a raw value and inside an unknown key's value, which the reader checks for syntax
+  // only (simdjson has validated the whole input's UTF-8 before): still found, at its offset.
+  const std::string in_raw = test::seed_with("\"Tags\": []", "\"Tags\": [\"tag \xff\"]");
+  CHECK(parse_error(in_raw, error_code::invalid_utf8, "").offset() == in_raw.find('\xff'));
+  const std::string in_unknown =
+      test::seed_with("\"Tags\": []", "\"Tags\": [], \"Extra\": {\"k\": \"\xc0\x80\"}");
+  CHECK(parse_error(in_unknown, error_code::invalid_utf8, "").offset() == in_unknown.find('\xc0'));
 }
 
 TEST_CASE("rule 5: the top level must be one object", "[rules][top]") {

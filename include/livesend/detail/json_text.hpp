@@ -149,6 +149,22 @@ inline scan scan_string(std::string_view text, std::size_t open) noexcept {
   const std::size_t n = text.size();
   std::size_t i = open + 1;
   while (i < n) {
+#if LIVESEND_SSE2
+    // 16 bytes at a time up to the first quote, backslash or control character.
+    if (i + 16 <= n) {
+      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+      const __m128i special =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')),
+                                    _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'))),
+                       _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1F)), block));
+      const auto bits = static_cast<std::uint32_t>(_mm_movemask_epi8(special));
+      if (bits == 0) {
+        i += 16;
+        continue;
+      }
+      i += static_cast<std::size_t>(lowest_set_bit(bits));
+    }
+#endif
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == '"') return {i + 1, nullptr};
     if (c < 0x20) return {i, "control character in string"};

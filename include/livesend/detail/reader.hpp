@@ -660,7 +660,8 @@ class reader {
         break;
     }
     text = trim_json_space(text);
-    const json_check check = check_json(text, options_.max_raw_depth);
+    // Its syntax and depth only: simdjson's stage 1 has validated the UTF-8 of the whole input.
+    const json_check check = json_text_impl::check_syntax(text, options_.max_raw_depth);
     if (!check.ok()) {
       const char* at = text.data() + check.offset;
       if (check.code == error_code::depth_exceeded) {
