@@ -742,7 +742,7 @@ int main(int argc, char** argv) {
 
   // (c) The stream: mixed traffic, one event per line. stats.json describes this one.
   stats.clear();
-  rng stream_rng(0x53545245414dULL);  // "STREAM"
+  rng stream_rng(0x53545245414dULL);   // "STREAM"
   rng reorder_rng(0x53485546464cULL);  // "SHUFFL"
   std::string stream;
   std::string shuffled;
@@ -773,8 +773,10 @@ int main(int argc, char** argv) {
     const auto stats_of_stream = stats;  // stats.json describes the stream
     const std::string reordered_json = rw.event(ev);
     stats = stats_of_stream;
-    if (reordered_json.size() != json.size() || !round_trips(parser, reordered_json, ev, "shuffled", i)) {
-      std::fprintf(stderr, "livesend_corpus: shuffled record %zu is not the stream's rewritten\n", i);
+    if (reordered_json.size() != json.size() ||
+        !round_trips(parser, reordered_json, ev, "shuffled", i)) {
+      std::fprintf(stderr, "livesend_corpus: shuffled record %zu is not the stream's rewritten\n",
+                   i);
       return 1;
     }
     shuffled += reordered_json;
@@ -783,7 +785,8 @@ int main(int argc, char** argv) {
 
   const std::string dir = out_dir + "/";
   if (!write_file(dir + "seed.json", seed.str()) || !write_file(dir + "large.json", large) ||
-      !write_file(dir + "stream.ndjson", stream) || !write_file(dir + "shuffled.ndjson", shuffled)) {
+      !write_file(dir + "stream.ndjson", stream) ||
+      !write_file(dir + "shuffled.ndjson", shuffled)) {
     std::fprintf(stderr, "livesend_corpus: cannot write into %s\n", out_dir.c_str());
     return 2;
   }
