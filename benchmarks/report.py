@@ -384,6 +384,12 @@ def markdown(summary, runs, machine, stats, cli, callgrind, raw):
                  f"{machine.get('cpus', first.get('num_cpus', '?'))} cores (shared, noisy) |")
     lines.append(f"| compiler | {machine.get('compiler', '?')} |")
     lines.append(f"| kernel, date | {machine.get('kernel', '?')}, {machine.get('date', '?')} |")
+    if machine.get("loadavg_start") or machine.get("loadavg_end"):
+        lines.append(
+            f"| load average (1, 5, 15 min) | {machine.get('loadavg_start', '?')} before the "
+            f"benchmarks, {machine.get('loadavg_end', '?')} at the end (2 cores: above 2, other "
+            "work shared them) |"
+        )
     source = machine.get("commit", "?")
     for key, path in [("include", "include/"), ("examples_cli", "examples/cli/ (the CLI)"),
                       ("tools_livesend", "tools/livesend/ (the CLI)")]:

@@ -65,6 +65,7 @@ step "machine"
   echo "compiler=$(c++ --version | head -1)"
   echo "kernel=$(uname -sr)"
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   # What was measured, when the tree holds uncommitted changes to the library or the CLI.
   for dir in include tools/livesend; do
@@ -157,6 +158,8 @@ if [[ "$CALLGRIND" == 1 ]] && command -v valgrind >/dev/null 2>&1; then
     done
   done
 fi
+
+echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw/machine.txt"
 
 step "report"
 python3 "$root/benchmarks/report.py" --raw "$raw" --out "$root/benchmarks/results" \
