@@ -6,7 +6,7 @@
 // benchmarks report an error naming the record and the field) and the program exits with 1.
 //
 //   livesend_bench [--corpus=DIR] [--events=N] [--rss-out=FILE] [--verify-only]
-//                  [--tamper=CONTENDER] [benchmark flags...]
+//                  [--tamper=CONTENDER] [--latency-parses=N] [benchmark flags...]
 //   livesend_bench --profile=WORKLOAD/CONTENDER [--passes=N] [--events=N]
 //
 // --profile runs one contender (or livesend_stream, limit_ondemand_walk) over one workload: a
@@ -18,7 +18,13 @@
 // stream (10,000 mixed events, NDJSON), shuffled (the stream's events with every object's keys
 // in a random order and about half of the key initials in the other ASCII case). Counters:
 // bytes_per_second, items_per_second (events), allocs_per_event (heap allocations through operator
-// new during the timed loop, per event).
+// new during the timed loop, per event). seed/latency/<contender>: --latency-parses (20,000) single
+// parses of the seed event, each timed with steady_clock after a warm-up; counters median_ns and
+// p99_ns.
+//
+// Contenders: livesend owning and view, the hand-written simdjson On-Demand mapping owning and
+// view (ondemand_mapping.hpp, issue #12), the DOM peers (peers.hpp), livesend_stream, and the
+// limits (the On-Demand walk, stage 1, memory read).
 #if defined(__GNUC__) && !defined(__clang__)
 // GCC sees std::free under an inlined `delete` of memory from this file's `new` and warns.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
@@ -29,6 +35,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -44,6 +51,7 @@
 #include <vector>
 
 #include "livesend/livesend.hpp"
+#include "ondemand_mapping.hpp"
 #include "ondemand_walk.hpp"
 #include "peers.hpp"
 #include "support/model_diff.hpp"
@@ -212,6 +220,23 @@ class peer final : public contender {
  private:
   Peer peer_;
   livesend::event ev_;
+};
+
+/// The hand-written On-Demand mapping (ondemand_mapping.hpp) into a reused event_view; compared
+/// through an owning copy, as livesend_view is.
+class ondemand_mapping_view final : public contender {
+ public:
+  ondemand_mapping_view() : contender("ondemand_mapping_view") {}
+  bool parse(simdjson::padded_string_view json) override { return mapping_.parse(json, ev_); }
+  const livesend::event& result() override {
+    livesend::assign(owning_, ev_);
+    return owning_;
+  }
+
+ private:
+  bench::ondemand_mapping mapping_;
+  livesend::event_view ev_;
+  livesend::event owning_;
 };
 
 /// livesend's stream API over the whole buffer, as the CLI runs it: parse_stream (which splits
@@ -384,6 +409,40 @@ void time_memory(benchmark::State& state, const workload& w) {
   set_counters(state, w, 0);
 }
 
+/// The latency of single parses of one record (the seed event), as a webhook receiver sees it:
+/// `parses` parses one at a time after a warm-up, each timed with steady_clock; the median and
+/// the 99th percentile in ns as counters. One benchmark iteration holds all the parses.
+void time_latency(benchmark::State& state, contender& c, const workload& w, std::size_t parses) {
+  using clock = std::chrono::steady_clock;
+  const simdjson::padded_string_view json = w.view(w.records.front());
+  std::vector<std::int64_t> ns(parses);
+  bool ok = true;
+  for (std::size_t i = 0; i < 1000; ++i) ok &= c.parse(json);  // warm-up: caches, the reused value
+  std::size_t allocations = 0;
+  for (auto _ : state) {
+    const std::size_t before = allocation_count;
+    for (std::size_t i = 0; i < parses; ++i) {
+      const clock::time_point start = clock::now();
+      ok &= c.parse(json);
+      benchmark::ClobberMemory();
+      ns[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
+    }
+    allocations += allocation_count - before;
+  }
+  if (!ok) state.SkipWithError("the record did not parse");
+  std::sort(ns.begin(), ns.end());
+  const auto at = [&](double q) {
+    return static_cast<double>(
+        ns[std::min(ns.size() - 1, static_cast<std::size_t>(q * ns.size()))]);
+  };
+  state.counters["median_ns"] = benchmark::Counter(ns.empty() ? 0.0 : at(0.5));
+  state.counters["p99_ns"] = benchmark::Counter(ns.empty() ? 0.0 : at(0.99));
+  state.counters["parses"] = benchmark::Counter(static_cast<double>(parses));
+  const double total = static_cast<double>(parses) * static_cast<double>(state.iterations());
+  state.counters["allocs_per_event"] =
+      benchmark::Counter(total == 0 ? 0.0 : static_cast<double>(allocations) / total);
+}
+
 /// The passes of a profile run, in a function of their own for callgrind's --toggle-collect.
 [[gnu::noinline]] bool profile_passes(const std::function<bool()>& pass, std::size_t passes) {
   bool ok = true;
@@ -414,6 +473,7 @@ struct options {
   std::string rss_out;
   std::string profile;  // WORKLOAD/CONTENDER
   std::size_t passes = 1;
+  std::size_t latency_parses = 20000;                     // per seed/latency/<contender> benchmark
   std::size_t max_events = static_cast<std::size_t>(-1);  // per workload
   bool verify_only = false;
   std::string tamper;  // a self-test of the equality check: this contender's results are altered
@@ -439,6 +499,8 @@ options take_options(int& argc, char** argv) {
       o.passes = std::strtoull(v4->c_str(), nullptr, 10);
     } else if (auto v5 = value_of("--events=")) {
       o.max_events = std::strtoull(v5->c_str(), nullptr, 10);
+    } else if (auto v7 = value_of("--latency-parses=")) {
+      o.latency_parses = std::max<std::size_t>(1, std::strtoull(v7->c_str(), nullptr, 10));
     } else if (auto v6 = value_of("--tamper=")) {
       o.tamper = *v6;
     } else if (arg == "--verify-only") {
@@ -471,6 +533,8 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<contender>> contenders;
   contenders.push_back(std::make_unique<livesend_owning>());
   contenders.push_back(std::make_unique<livesend_view>());
+  contenders.push_back(std::make_unique<peer<bench::ondemand_mapping>>("ondemand_mapping"));
+  contenders.push_back(std::make_unique<ondemand_mapping_view>());
   contenders.push_back(std::make_unique<peer<bench::simdjson_dom_peer>>("simdjson_dom"));
   contenders.push_back(std::make_unique<peer<bench::rapidjson_peer>>("rapidjson"));
   contenders.push_back(std::make_unique<peer<bench::boost_json_peer>>("boost_json"));
@@ -569,11 +633,11 @@ int main(int argc, char** argv) {
   bool all_agree = true;
   auto report = [&](const std::string& name, const verdict& v) {
     if (v.problem.empty()) {
-      std::fprintf(stderr, "verify: %-18s agrees with livesend on all %zu events\n", name.c_str(),
+      std::fprintf(stderr, "verify: %-21s agrees with livesend on all %zu events\n", name.c_str(),
                    v.events);
     } else {
       all_agree = false;
-      std::fprintf(stderr, "verify: %-18s DISAGREES, not timed: %s\n", name.c_str(),
+      std::fprintf(stderr, "verify: %-21s DISAGREES, not timed: %s\n", name.c_str(),
                    v.problem.c_str());
     }
   };
@@ -637,6 +701,26 @@ int main(int argc, char** argv) {
         [&stage1_parser, wp](benchmark::State& state) { time_stage1(state, stage1_parser, *wp); });
     benchmark::RegisterBenchmark((w.name + "/limit_memory_read").c_str(),
                                  [wp](benchmark::State& state) { time_memory(state, *wp); });
+  }
+
+  // The seed event's latency, single parses one at a time, for the four typed On-Demand
+  // contenders (livesend and the hand-written mapping, owning and view).
+  for (workload& w : workloads) {
+    if (w.name != "seed") continue;
+    const workload* wp = &w;
+    const std::size_t parses = opts.latency_parses;
+    for (std::size_t k = 0; k < contenders.size(); ++k) {
+      contender* c = contenders[k].get();
+      if (c->name() != "livesend_owning" && c->name() != "livesend_view" &&
+          c->name() != "ondemand_mapping" && c->name() != "ondemand_mapping_view") {
+        continue;
+      }
+      if (!verdicts[k].problem.empty()) continue;  // reported as not timed above
+      benchmark::RegisterBenchmark(
+          ("seed/latency/" + c->name()).c_str(),
+          [c, wp, parses](benchmark::State& state) { time_latency(state, *c, *wp, parses); })
+          ->Iterations(1);
+    }
   }
 
   benchmark::Initialize(&argc, argv);

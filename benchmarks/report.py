@@ -5,13 +5,16 @@
         --readme benchmarks/README.md
 
 Reads from --raw: <exe>-<run>.json (Google Benchmark JSON), <exe>-<run>.rss, cli.tsv,
-callgrind.tsv, machine.txt, corpus-stats.json. Writes into --out: summary.md (the tables),
+callgrind.tsv (instructions per workload and contender), machine.txt, corpus-stats.json. Writes into --out: summary.md (the tables),
 throughput.svg (the chart), medians.json (the numbers behind both); and replaces the text
 between <!-- results:begin --> and <!-- results:end --> in --readme with summary.md.
 
 Figures: the median over every repetition of every run of bytes_per_second, items_per_second
 and allocs_per_event; ratios are computed inside each process run (contender / livesend_owning,
-each the median of that run's repetitions), then the median of those per-run ratios is shown.
+contender / the On-Demand walk, each the median of that run's repetitions), then the median of
+those per-run ratios is shown. Per workload: GB/s, events/s, both ratios, instructions per event
+(callgrind) and allocations per event; the seed event's latency (seed/latency/<contender>:
+median_ns and p99_ns); and the targets of issue 12, each measured and judged met or not.
 Standard library only.
 """
 
@@ -23,11 +26,13 @@ import sys
 from pathlib import Path
 
 EXES = [("livesend_bench", "default"), ("livesend_bench_native", "-march=native")]
-WORKLOADS = ["seed", "large", "stream"]
+WORKLOADS = ["seed", "large", "stream", "shuffled"]
 CONTENDERS = [
     ("livesend_owning", "livesend, owning (reused event)"),
     ("livesend_view", "livesend, view (reused event_view)"),
     ("livesend_stream", "livesend parse_stream + view (as the CLI)"),
+    ("ondemand_mapping", "hand-written simdjson On-Demand mapping, owning"),
+    ("ondemand_mapping_view", "hand-written simdjson On-Demand mapping, view"),
     ("simdjson_dom", "simdjson DOM → model"),
     ("rapidjson", "RapidJSON → model"),
     ("boost_json", "Boost.JSON → model"),
@@ -38,6 +43,9 @@ CONTENDERS = [
 ]
 LABEL = dict(CONTENDERS)
 BASE = "livesend_owning"
+WALK = "limit_ondemand_walk"
+# seed/latency/<contender>: single parses of the seed event (median_ns, p99_ns counters).
+LATENCY = ["livesend_owning", "livesend_view", "ondemand_mapping", "ondemand_mapping_view"]
 
 
 def median(values):
@@ -56,7 +64,8 @@ def load_runs(raw):
             for b in data["benchmarks"]:
                 if b.get("run_type") != "iteration":
                     continue
-                workload, _, contender = b["run_name"].partition("/")
+                name = re.sub(r"/iterations:\d+$", "", b["run_name"])
+                workload, _, contender = name.partition("/")
                 if b.get("error_occurred"):
                     errors[(workload, contender)] = b.get("error_message", "error")
                     continue
@@ -83,22 +92,41 @@ def summarize(runs):
                     if errors:
                         per[f"{workload}/{contender}"] = {"error": errors[0]}
                     continue
-                ratios = []
-                for r in runs[exe]:
-                    mine = [e["bytes_per_second"] for e in r["samples"].get(key, [])]
-                    base = [e["bytes_per_second"] for e in r["samples"].get((workload, BASE), [])]
-                    if mine and base:
-                        ratios.append(statistics.median(mine) / statistics.median(base))
+                ratios = run_ratios(runs[exe], key, (workload, BASE))
                 per[f"{workload}/{contender}"] = {
                     "bytes_per_second": median([e["bytes_per_second"] for e in entries]),
                     "items_per_second": median([e["items_per_second"] for e in entries]),
                     "allocs_per_event": median([e.get("allocs_per_event") for e in entries]),
                     "ratio_to_livesend_owning": median(ratios),
+                    "ratio_to_walk": median(run_ratios(runs[exe], key, (workload, WALK))),
                     "samples": len(entries),
                     "runs": len(ratios),
                 }
+        for contender in LATENCY:
+            key = ("seed", f"latency/{contender}")
+            entries = [e for r in runs[exe] for e in r["samples"].get(key, [])]
+            if entries:
+                per[f"seed/latency/{contender}"] = {
+                    "median_ns": median([e.get("median_ns") for e in entries]),
+                    "p99_ns": median([e.get("p99_ns") for e in entries]),
+                    "parses": median([e.get("parses") for e in entries]),
+                    "allocs_per_event": median([e.get("allocs_per_event") for e in entries]),
+                    "samples": len(entries),
+                }
         out[exe] = per
     return out
+
+
+def run_ratios(exe_runs, key, base_key, field="bytes_per_second"):
+    """The ratio key / base_key inside each process run (each the median of that run's
+    repetitions), one per run that has both."""
+    ratios = []
+    for r in exe_runs:
+        mine = [e[field] for e in r["samples"].get(key, [])]
+        base = [e[field] for e in r["samples"].get(base_key, [])]
+        if mine and base:
+            ratios.append(statistics.median(mine) / statistics.median(base))
+    return ratios
 
 
 def gbps(v):
@@ -123,6 +151,71 @@ def allocs(v):
 
 def ratio(v):
     return "–" if v is None else f"{v:.2f}×"
+
+
+def instructions(v):
+    if v is None:
+        return "–"
+    if v >= 1e6:
+        return f"{v / 1e6:.2f} M"
+    return f"{v / 1e3:.1f} k"
+
+
+def nanos(v):
+    if v is None:
+        return "–"
+    if v >= 1e6:
+        return f"{v / 1e6:.2f} ms"
+    if v >= 1e3:
+        return f"{v / 1e3:.2f} µs"
+    return f"{v:.0f} ns"
+
+
+def targets(summary, runs, callgrind):
+    """The targets of issue 12, each with its measured value and whether it is met, per flag set:
+    rows of (target, flags, measured, instructions, met)."""
+    rows = []
+
+    def cg(w, c):
+        return callgrind.get(w, {}).get(c, {}).get("per_event")
+
+    def cg_ratio(w, slow, fast):
+        a, b = cg(w, slow), cg(w, fast)
+        return f"{a / b:.2f}×" if a and b else "–"
+
+    def met(value, bar):
+        if value is None:
+            return "not measured"
+        return "**yes**" if value >= bar else "**no**"
+
+    for exe, flags in EXES:
+        er = runs[exe]
+        for fast, slow, text in [("livesend_owning", "ondemand_mapping", "livesend owning ≥ 1.25× the hand-written mapping"),
+                                 ("livesend_view", "ondemand_mapping_view", "livesend view ≥ 1.25× the hand-written view mapping")]:
+            for w in WORKLOADS:
+                value = median(run_ratios(er, (w, fast), (w, slow)))
+                rows.append((f"{text}, {w}", flags, ratio(value), cg_ratio(w, slow, fast), met(value, 1.25)))
+        value = median(run_ratios(er, ("shuffled", BASE), ("stream", BASE), "items_per_second"))
+        a, b = cg("stream", BASE), cg("shuffled", BASE)
+        rows.append(("livesend owning on shuffled within 10% of owning on stream (events/s: shuffled ÷ stream ≥ 0.90)",
+                     flags, ratio(value), f"{a / b:.2f}×" if a and b else "–", met(value, 0.90)))
+        value = median(run_ratios(er, ("stream", BASE), ("stream", WALK)))
+        rows.append(("livesend owning ≥ 0.62× the On-Demand walk, stream", flags, ratio(value),
+                     cg_ratio("stream", WALK, BASE), met(value, 0.62)))
+        worst = None
+        cg_worst = None
+        for c in ["livesend_owning", "livesend_view"]:
+            for w in WORKLOADS:
+                a = summary[exe].get(f"{w}/{c}", {}).get("allocs_per_event")
+                if a is not None:
+                    worst = a if worst is None else max(worst, a)
+                v = callgrind.get(w, {}).get(c, {}).get("allocations_per_event")
+                if v is not None:
+                    cg_worst = v if cg_worst is None else max(cg_worst, v)
+        rows.append(("zero heap allocations per event in steady state (livesend owning and view, every workload; the most)",
+                     flags, f"{allocs(worst)} per event", f"{allocs(cg_worst)} per event" if cg_worst is not None else "–",
+                     "not measured" if worst is None else ("**yes**" if worst == 0 else "**no**")))
+    return rows
 
 
 def read_kv(path):
@@ -163,19 +256,30 @@ def cli_figures(raw, stream_bytes, stream_events):
 
 
 def callgrind_figures(raw):
+    """{workload: {contender: figures}} from callgrind.tsv (workload, contender, instructions,
+    bytes, events, passes, allocations; the figures of all the passes counted)."""
     path = raw / "callgrind.tsv"
     if not path.exists():
         return {}
     result = {}
-    for line in path.read_text().splitlines()[1:]:
-        contender, instructions, nbytes, nevents, allocations = line.split("\t")
-        result[contender] = {
+    lines = path.read_text().splitlines()
+    old = lines and lines[0].startswith("contender")  # before the workload column: the stream
+    for line in lines[1:]:
+        cells = line.split("\t")
+        if old:
+            cells = ["stream"] + cells[:4] + ["1"] + cells[4:]
+        workload, contender, instructions, nbytes, nevents, passes, allocations = cells
+        if not instructions:
+            continue  # the run failed
+        parses = int(nevents) * int(passes)
+        result.setdefault(workload, {})[contender] = {
             "instructions": int(instructions),
             "bytes": int(nbytes),
             "events": int(nevents),
-            "per_byte": int(instructions) / int(nbytes),
-            "per_event": int(instructions) / int(nevents),
-            "allocations_per_event": int(allocations) / int(nevents) if allocations else None,
+            "passes": int(passes),
+            "per_byte": int(instructions) / (int(nbytes) * int(passes)),
+            "per_event": int(instructions) / parses,
+            "allocations_per_event": int(allocations) / parses if allocations else None,
         }
     return result
 
@@ -243,6 +347,7 @@ def key_ratios(summary):
             return s.get(f"stream/{name}", {}).get("allocs_per_event")
 
         walk, view, rapid, nl = r("limit_ondemand_walk"), r("livesend_view"), r("rapidjson"), r("nlohmann")
+        mapping = r("ondemand_mapping")
 
         def inv(x):
             return None if not x else 1 / x
@@ -250,6 +355,8 @@ def key_ratios(summary):
         rows += [
             (flags, "livesend owning against the On-Demand generic walk", f"owning / walk = {ratio(inv(walk))}"),
             (flags, "livesend view against owning", f"view / owning = {ratio(view)}"),
+            (flags, "livesend owning against the hand-written On-Demand mapping",
+             f"owning / mapping = {ratio(inv(mapping))}"),
             (flags, "livesend owning against RapidJSON → model", f"owning / RapidJSON = {ratio(inv(rapid))}"),
             (flags, "livesend owning against nlohmann → model", f"owning / nlohmann = {ratio(inv(nl))}"),
         ]
@@ -264,7 +371,7 @@ def markdown(summary, runs, machine, stats, cli, callgrind, raw):
     first = ctx[EXES[0][0]]
     nruns = {exe: len(runs[exe]) for exe, _ in EXES}
     reps = max(
-        (v.get("samples", 0) // max(v.get("runs", 1), 1) for v in summary[EXES[0][0]].values() if "samples" in v),
+        (v.get("samples", 0) // max(v.get("runs", 1), 1) for v in summary[EXES[0][0]].values() if "runs" in v),
         default=0,
     )
     lines.append("Generated by `benchmarks/run.sh` (via `benchmarks/report.py`); do not edit by hand.")
@@ -277,6 +384,12 @@ def markdown(summary, runs, machine, stats, cli, callgrind, raw):
                  f"{machine.get('cpus', first.get('num_cpus', '?'))} cores (shared, noisy) |")
     lines.append(f"| compiler | {machine.get('compiler', '?')} |")
     lines.append(f"| kernel, date | {machine.get('kernel', '?')}, {machine.get('date', '?')} |")
+    if machine.get("loadavg_start") or machine.get("loadavg_end"):
+        lines.append(
+            f"| load average (1, 5, 15 min) | {machine.get('loadavg_start', '?')} before the "
+            f"benchmarks, {machine.get('loadavg_end', '?')} at the end (2 cores: above 2, other "
+            "work shared them) |"
+        )
     source = machine.get("commit", "?")
     for key, path in [("include", "include/"), ("examples_cli", "examples/cli/ (the CLI)"),
                       ("tools_livesend", "tools/livesend/ (the CLI)")]:
@@ -331,10 +444,10 @@ def markdown(summary, runs, machine, stats, cli, callgrind, raw):
         head = "| contender |"
         rule = "|---|"
         for exe, flags in EXES:
-            head += f" {flags} GB/s | events/s | vs owning |"
-            rule += "---:|---:|---:|"
-        head += " allocs/event |"
-        rule += "---:|"
+            head += f" {flags} GB/s | events/s | vs owning | vs walk |"
+            rule += "---:|---:|---:|---:|"
+        head += " instructions/event | allocs/event |"
+        rule += "---:|---:|"
         lines.append(head)
         lines.append(rule)
         for contender, label in CONTENDERS:
@@ -344,19 +457,82 @@ def markdown(summary, runs, machine, stats, cli, callgrind, raw):
             for exe, _ in EXES:
                 v = summary[exe].get(f"{w}/{contender}")
                 if not v:
-                    row += " – | – | – |"
+                    row += " – | – | – | – |"
                     continue
                 present = True
                 if "error" in v:
-                    row += f" not timed: {v['error'][:60]} | | |"
+                    row += f" not timed: {v['error'][:60]} | | | |"
                     continue
-                row += f" {gbps(v['bytes_per_second'])} | {events(v['items_per_second'])} | {ratio(v['ratio_to_livesend_owning'])} |"
+                row += (f" {gbps(v['bytes_per_second'])} | {events(v['items_per_second'])} |"
+                        f" {ratio(v['ratio_to_livesend_owning'])} | {ratio(v.get('ratio_to_walk'))} |")
                 if alloc is None:
                     alloc = v["allocs_per_event"]
+            cg = callgrind.get(w, {}).get(contender)
+            row += f" {instructions(cg['per_event']) if cg else '–'} |"
             row += f" {allocs(alloc) if not contender.startswith('limit_memory') else '–'} |"
             if present:
                 lines.append(row)
         lines.append("")
+    lines.append(
+        "GB/s and events/s: medians of every repetition of every run (CPU time); vs owning, vs walk: "
+        "the contender's rate over livesend owning's, over the On-Demand walk's, inside each run, "
+        "median of the runs; instructions/event: callgrind, default build (see below); "
+        "allocs/event: heap allocations in the timed loop (steady state), default build."
+    )
+    lines.append("")
+
+    latency_rows = [c for c in LATENCY if any(f"seed/latency/{c}" in summary[exe] for exe, _ in EXES)]
+    if latency_rows:
+        lines.append("### Seed event latency: single parses, one at a time (what a webhook receiver sees)")
+        lines.append("")
+        head = "| contender |"
+        rule = "|---|"
+        for exe, flags in EXES:
+            head += f" {flags} median | p99 |"
+            rule += "---:|---:|"
+        head += " allocs/parse |"
+        rule += "---:|"
+        lines.append(head)
+        lines.append(rule)
+        parses = None
+        for c in latency_rows:
+            row = f"| {LABEL[c]} |"
+            alloc = None
+            for exe, _ in EXES:
+                v = summary[exe].get(f"seed/latency/{c}")
+                if not v:
+                    row += " – | – |"
+                    continue
+                row += f" {nanos(v['median_ns'])} | {nanos(v['p99_ns'])} |"
+                parses = parses or v.get("parses")
+                if alloc is None:
+                    alloc = v.get("allocs_per_event")
+            row += f" {allocs(alloc)} |"
+            lines.append(row)
+        lines.append("")
+        lines.append(
+            f"Each process run times {parses or 0:,.0f} parses of the seed event ({first.get('workload_seed', '')}) "
+            "per contender and repetition, one at a time after 1,000 warm-up parses, each between two "
+            "`steady_clock::now()` (wall time: a shared machine's preemptions land in the tail); "
+            "the medians over repetitions and runs of each one's median and 99th percentile."
+        )
+        lines.append("")
+
+    lines.append("### Targets of issue 12")
+    lines.append("")
+    lines.append("| target | flags | measured (time, ratio inside each run) | instructions (callgrind, default build) | met |")
+    lines.append("|---|---|---:|---:|---|")
+    for row in targets(summary, runs, callgrind):
+        lines.append("| " + " | ".join(row) + " |")
+    lines.append("")
+    lines.append(
+        "Met is judged on the measured time ratio (median over the runs of the ratio inside each "
+        "run); the instruction ratio is the exact, repeatable counterpart. The machine is shared: "
+        "a ratio within a few percent of its bar is within the noise. Allocations: met is judged "
+        "on the timed loops (after the equality check has read every record, so the steady "
+        "state); the callgrind figure counts one pass after a single warm-up pass."
+    )
+    lines.append("")
 
     lines.append("### Key ratios (stream workload, ratios within each run)")
     lines.append("")
@@ -398,37 +574,64 @@ def markdown(summary, runs, machine, stats, cli, callgrind, raw):
         lines.append("")
 
     if callgrind:
-        base = callgrind.get(BASE, {}).get("instructions")
-        any_v = next(iter(callgrind.values()))
-        lines.append(
-            f"### Instructions (callgrind, default build, first {any_v['events']:,} stream events, "
-            f"{any_v['bytes']:,} bytes)"
-        )
+        lines.append("### Instructions per event (callgrind, default build)")
         lines.append("")
         lines.append(
-            "Exact and repeatable, unlike the timings: one steady-state pass (after a warm-up pass) "
+            "Exact and repeatable, unlike the timings: steady-state passes (after a warm-up pass) "
             "of each contender, counted by `valgrind --tool=callgrind`. Under valgrind simdjson's "
             "run-time kernel is haswell (valgrind hides AVX-512), the On-Demand kernel the "
             "default build's fallback."
         )
         lines.append("")
-        lines.append("| contender | instructions | per byte | per event | vs owning | heap allocations per event |")
-        lines.append("|---|---:|---:|---:|---:|---:|")
-        for contender, label in CONTENDERS:
-            v = callgrind.get(contender)
-            if not v:
-                continue
-            rel = f"{v['instructions'] / base:.2f}×" if base else "–"
-            lines.append(
-                f"| {label} | {v['instructions']:,} | {v['per_byte']:.1f} | {v['per_event']:,.0f} | {rel} | "
-                f"{allocs(v['allocations_per_event'])} |"
-            )
+        spans = []
+        for w in WORKLOADS:
+            any_w = next(iter(callgrind.get(w, {}).values()), None)
+            if any_w:
+                spans.append(f"{w}: {any_w['events']:,} event(s) × {any_w['passes']} pass(es)")
+        lines.append("Counted: " + "; ".join(spans) + ".")
         lines.append("")
-        for contender in ["livesend_owning", "livesend_view"]:
+        head = "| contender |" + "".join(f" {w} |" for w in WORKLOADS)
+        head += "".join(f" {w} vs owning |" for w in WORKLOADS)
+        lines.append(head)
+        lines.append("|---|" + "---:|" * (2 * len(WORKLOADS)))
+        for contender, label in CONTENDERS:
+            if not any(contender in callgrind.get(w, {}) for w in WORKLOADS):
+                continue
+            row = f"| {label} |"
+            for w in WORKLOADS:
+                v = callgrind.get(w, {}).get(contender)
+                row += f" {instructions(v['per_event']) if v else '–'} |"
+            for w in WORKLOADS:
+                v = callgrind.get(w, {}).get(contender)
+                b = callgrind.get(w, {}).get(BASE)
+                row += f" {v['instructions'] / b['instructions']:.2f}× |" if v and b else " – |"
+            lines.append(row)
+        lines.append("")
+        stream_cg = callgrind.get("stream", {})
+        if stream_cg:
+            base = stream_cg.get(BASE, {}).get("instructions")
+            any_v = next(iter(stream_cg.values()))
+            lines.append(
+                f"Every contender on the stream (first {any_v['events']:,} events, {any_v['bytes']:,} bytes):"
+            )
+            lines.append("")
+            lines.append("| contender | instructions | per byte | per event | vs owning | heap allocations per event |")
+            lines.append("|---|---:|---:|---:|---:|---:|")
+            for contender, label in CONTENDERS:
+                v = stream_cg.get(contender)
+                if not v:
+                    continue
+                rel = f"{v['instructions'] / base:.2f}×" if base else "–"
+                lines.append(
+                    f"| {label} | {v['instructions']:,} | {v['per_byte']:.1f} | {v['per_event']:,.0f} | {rel} | "
+                    f"{allocs(v['allocations_per_event'])} |"
+                )
+            lines.append("")
+        for contender in ["livesend_owning", "livesend_view", "ondemand_mapping"]:
             rows = hotspots(raw, contender)
             if not rows:
                 continue
-            lines.append(f"Hotspots of `{contender}` (callgrind, exclusive instructions, same pass):")
+            lines.append(f"Hotspots of `{contender}` on the stream (callgrind, exclusive instructions, same pass):")
             lines.append("")
             lines.append("| instructions | share | function |")
             lines.append("|---:|---:|---|")

@@ -10,14 +10,18 @@
 #    --benchmark_repetitions=REPETITIONS (JSON into build/bench/results/);
 # 3. times the CLI (`livesend validate` on the stream corpus), default and -march=native builds,
 #    CLI_RUNS times each (hyperfine when installed, else /usr/bin/time in a loop);
-# 4. counts instructions with callgrind (exact, repeatable) on the first CALLGRIND_EVENTS
-#    events of the stream, default build only (valgrind does not know AVX-512);
+# 4. counts instructions with callgrind (exact, repeatable), default build only (valgrind does not
+#    know AVX-512): livesend owning and view, the hand-written On-Demand mapping owning and view
+#    and the On-Demand walk on every workload (the first CALLGRIND_EVENTS events of stream and
+#    shuffled; SEED_PASSES passes over seed, LARGE_PASSES over large), the other contenders on
+#    the stream;
 # 5. runs benchmarks/report.py: benchmarks/results/{summary.md,throughput.svg,medians.json} and
 #    the results section of benchmarks/README.md.
 #
 # Knobs (environment): RUNS=3 REPETITIONS=3 MIN_TIME=0.1 (seconds of CPU time per repetition)
-# CLI_RUNS=7 CALLGRIND=1 CALLGRIND_EVENTS=1000 BUILD_DIR=build/bench CMAKE_ARGS="" (more
-# configure arguments). 5 to 10 minutes on a shared 2-core machine, a full build (3 to 4 minutes)
+# CLI_RUNS=7 CALLGRIND=1 CALLGRIND_EVENTS=1000 SEED_PASSES=200 LARGE_PASSES=5
+# BUILD_DIR=build/bench CMAKE_ARGS="" (more configure arguments). 15 to 25 minutes on a shared
+# 2-core machine, a full build (3 to 4 minutes) and the callgrind counts (about 8 minutes)
 # included; the busier the machine, the longer (the minimum times are CPU time).
 set -euo pipefail
 
@@ -30,6 +34,8 @@ MIN_TIME="${MIN_TIME:-0.1}"
 CLI_RUNS="${CLI_RUNS:-7}"
 CALLGRIND="${CALLGRIND:-1}"
 CALLGRIND_EVENTS="${CALLGRIND_EVENTS:-1000}"
+SEED_PASSES="${SEED_PASSES:-200}"
+LARGE_PASSES="${LARGE_PASSES:-5}"
 BUILD_DIR="${BUILD_DIR:-build/bench}"
 
 case "$BUILD_DIR" in
@@ -59,6 +65,7 @@ step "machine"
   echo "compiler=$(c++ --version | head -1)"
   echo "kernel=$(uname -sr)"
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   # What was measured, when the tree holds uncommitted changes to the library or the CLI.
   for dir in include tools/livesend; do
@@ -114,26 +121,45 @@ done
 rm -f "$raw/cli-time.txt"
 
 if [[ "$CALLGRIND" == 1 ]] && command -v valgrind >/dev/null 2>&1; then
-  step "callgrind: instructions over the first $CALLGRIND_EVENTS stream events (default build)"
-  echo -e "contender\tinstructions\tbytes\tevents\tallocations" >"$raw/callgrind.tsv"
-  for c in livesend_owning livesend_view livesend_stream simdjson_dom rapidjson boost_json \
-    nlohmann limit_ondemand_walk; do
-    # One warm-up pass, then one pass counted (the program's profile_passes function).
-    valgrind --tool=callgrind --toggle-collect='*profile_passes*' \
-      --callgrind-out-file="$raw/callgrind-$c.out" "$bench_dir/livesend_bench" \
-      --corpus="$corpus" --profile="stream/$c" --events="$CALLGRIND_EVENTS" --passes=1 \
-      >"$raw/callgrind-$c.log" 2>&1
-    total=$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$raw/callgrind-$c.log")
-    bytes=$(sed -n 's/.*events (\([0-9]*\) bytes).*/\1/p' "$raw/callgrind-$c.log")
-    allocations=$(sed -n 's/.*; \([0-9]*\) heap allocations.*/\1/p' "$raw/callgrind-$c.log")
-    echo -e "$c\t$total\t$bytes\t$CALLGRIND_EVENTS\t$allocations" >>"$raw/callgrind.tsv"
-    echo "$c: $total instructions" >&2
-    if [[ "$c" == livesend_owning || "$c" == livesend_view ]]; then
-      callgrind_annotate --inclusive=no "$raw/callgrind-$c.out" >"$raw/callgrind-$c.txt" 2>/dev/null
+  step "callgrind: instructions per event, every workload (default build)"
+  # The typed On-Demand contenders and the walk on every workload; the other contenders on the
+  # stream only. stream and shuffled: their first CALLGRIND_EVENTS events, one pass; seed and
+  # large (one event each): every event, SEED_PASSES and LARGE_PASSES passes, so that a count
+  # is not one parse's. Each pass after a warm-up pass (the program's profile_passes function).
+  echo -e "workload\tcontender\tinstructions\tbytes\tevents\tpasses\tallocations" >"$raw/callgrind.tsv"
+  typed="livesend_owning livesend_view ondemand_mapping ondemand_mapping_view limit_ondemand_walk"
+  for w in seed large stream shuffled; do
+    case "$w" in
+      seed) passes="$SEED_PASSES"; events_arg=() ;;
+      large) passes="$LARGE_PASSES"; events_arg=() ;;
+      *) passes=1; events_arg=(--events="$CALLGRIND_EVENTS") ;;
+    esac
+    contenders="$typed"
+    if [[ "$w" == stream ]]; then
+      contenders="$typed livesend_stream simdjson_dom rapidjson boost_json nlohmann"
     fi
-    rm -f "$raw/callgrind-$c.out"
+    for c in $contenders; do
+      out="$raw/callgrind-$w-$c"
+      valgrind --tool=callgrind --toggle-collect='*profile_passes*' \
+        --callgrind-out-file="$out.out" "$bench_dir/livesend_bench" \
+        --corpus="$corpus" --profile="$w/$c" "${events_arg[@]}" --passes="$passes" \
+        >"$out.log" 2>&1
+      total=$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$out.log")
+      events=$(sed -n 's/.* over \([0-9]*\) events.*/\1/p' "$out.log")
+      bytes=$(sed -n 's/.*events (\([0-9]*\) bytes).*/\1/p' "$out.log")
+      allocations=$(sed -n 's/.*; \([0-9]*\) heap allocations.*/\1/p' "$out.log")
+      echo -e "$w\t$c\t$total\t$bytes\t$events\t$passes\t$allocations" >>"$raw/callgrind.tsv"
+      echo "$w/$c: $total instructions over $passes pass(es) of $events event(s)" >&2
+      if [[ "$w" == stream ]] && [[ "$c" == livesend_owning || "$c" == livesend_view ||
+        "$c" == ondemand_mapping ]]; then
+        callgrind_annotate --inclusive=no "$out.out" >"$raw/callgrind-$c.txt" 2>/dev/null
+      fi
+      rm -f "$out.out"
+    done
   done
 fi
+
+echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw/machine.txt"
 
 step "report"
 python3 "$root/benchmarks/report.py" --raw "$raw" --out "$root/benchmarks/results" \
