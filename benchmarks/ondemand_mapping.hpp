@@ -7,10 +7,10 @@
 // Written the way simdjson's documentation advises, without livesend's internal tricks:
 // - a function per record type, with one `for (field : object)` loop;
 // - the raw key (`field.key()`, in the input, not unescaped) dispatched by a `switch` on its
-// length,
-//   then one byte, then one memcmp; only a key that matches nothing there (other ASCII case, or
-//   an escape) is unescaped (`field.unescaped_key()`) and looked up ASCII-case-insensitively, as
-//   the contract reads keys; unknown keys are skipped (On-Demand skips their values);
+//   length, then one byte, then one memcmp; only a key that matches nothing there (other ASCII
+//   case, or an escape) is unescaped (`field.unescaped_key()`) and looked up
+//   ASCII-case-insensitively, as the contract reads keys; unknown keys are skipped (On-Demand skips
+//   their values);
 // - values with `is_null()` (optional members), `get_string()`, `get_int64()`, `get_double()`,
 //   `get_bool()`; timestamps with livesend's parser (livesend::detail::parse_timestamp, the
 //   no-allocation form the DOM peers' mapping uses too), DateTime.MinValue in an optional
@@ -18,9 +18,9 @@
 //   the array or object, `raw_json_token()` of a scalar), whitespace trimmed;
 // - a required member missing fails the parse, an absent optional member is reset, `version`
 //   must be one of the two values livesend reads, nothing may follow the event;
-// - the target is reused: strings assigned in place, optionals re-engaged in place, arrays
-//   `clear()`ed then refilled with `emplace_back()` (their capacity is kept, their elements'
-//   strings are not).
+// - the target is reused: strings assigned in place, optionals re-engaged in place, arrays read
+//   over the elements already there (as the DOM peers' mapping does), so that a steady stream
+//   allocates only where an element or an optional is new or a string grows.
 // It builds no error messages: a record it cannot read is just `false`.
 //
 // The key switches were written out from livesend::schema<T>::fields (model.hpp); the enum of
@@ -183,17 +183,21 @@ bool get(od::value& v, std::optional<T>& out) {
   return true;
 }
 
-/// An array: the vector cleared (its capacity kept), then one element emplaced per item.
+/// An array: read over the elements already there (their strings and vectors keep their
+/// capacity), one emplaced per item past them, the rest dropped at the end.
 template <class T>
 bool get(od::value& v, std::vector<T>& out) {
   od::array array;
   if (v.get_array().get(array) != simdjson::SUCCESS) return false;
-  out.clear();
+  std::size_t count = 0;
   for (auto item_result : array) {
     od::value item;
     if (std::move(item_result).get(item) != simdjson::SUCCESS) return false;
-    if (!get(item, out.emplace_back())) return false;
+    if (count == out.size()) out.emplace_back();
+    if (!get(item, out[count])) return false;
+    ++count;
   }
+  out.resize(count);
   return true;
 }
 
