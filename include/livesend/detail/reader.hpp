@@ -84,14 +84,14 @@ class reader {
 
   // --- scalars -------------------------------------------------------------------------------
 
-  LIVESEND_ALWAYS_INLINE bool read(od::value& v, std::string& out) {
+  LIVESEND_NOINLINE bool read(od::value& v, std::string& out) {
     std::string_view s;
     if (auto e = v.get_string().get(s)) return fail_get(v, e, "a string");
     assign_text(out, s);
     return true;
   }
 
-  LIVESEND_ALWAYS_INLINE bool read(od::value& v, std::string_view& out) {
+  LIVESEND_NOINLINE bool read(od::value& v, std::string_view& out) {
     if (auto e = v.get_string().get(out)) return fail_get(v, e, "a string");
     return true;
   }
