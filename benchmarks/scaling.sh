@@ -4,18 +4,22 @@
 #
 #   benchmarks/scaling.sh                 # a ~1 GB file; about 10 minutes on the shared machine
 #   SIZE_MB=300 RUNS=5 benchmarks/scaling.sh
+#   CLI=/tmp/livesend-before benchmarks/scaling.sh   # times that build of livesend instead
 #
 # Builds build/scaling (Release: the CLI, the corpus generator and livesend_scaling), makes the
 # file by repeating the corpus's stream.ndjson (10,000 events, 94 MB) into a temporary folder
 # (removed at the end; never committed), then runs, RUNS times each, interleaved:
 #   livesend validate --jobs 1 FILE / --jobs 2 FILE      events/s and MB/s (median)
 #   livesend json --jobs 1 FILE >/dev/null / --jobs 2
+#   livesend csv --out DIR --jobs 1 FILE / --jobs 2     (DIR in the temporary folder)
 #   cat FILE | livesend validate --jobs 2               (through a pipe)
 #   livesend_scaling split FILE                         the record reader alone
 #   livesend_scaling walk FILE                          simdjson On-Demand touching every value
 #   jq -c . FILE >/dev/null                             (JQ_RUNS times, 1 by default: slow)
 # Peak RSS is GNU time's maximum resident set size (`/usr/bin/time -v`'s figure; Debian
-# package `time`). Prints a Markdown table: medians, and every run's seconds.
+# package `time`), CPU s its user + system seconds (on 2 cores the speed-up of --jobs 2 is at
+# most twice the CPU seconds of --jobs 1 over those of --jobs 2). Prints the load average
+# before and after, and a Markdown table: medians, and every run's seconds.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,7 +37,7 @@ echo "== configure and build ($BUILD_DIR)" >&2
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DLIVESEND_BUILD_BENCHMARKS=ON \
   -DLIVESEND_BUILD_CLI=ON -DLIVESEND_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j2 --target livesend_cli livesend_bench_corpus livesend_scaling >&2
-cli="$build/tools/livesend/livesend"
+cli="${CLI:-$build/tools/livesend/livesend}"  # CLI=path: another build of livesend (a baseline)
 scaling="$build/benchmarks/livesend_scaling"
 corpus="$build/benchmarks/corpus/stream.ndjson"
 
@@ -48,30 +52,35 @@ bytes="$(stat -c %s "$file")"
 events="$("$cli" validate --jobs 2 "$file" | sed -n 's/^\([0-9]*\) events.*/\1/p')"
 echo "== $bytes bytes, $events events; $RUNS runs each" >&2
 
-# run NAME COMMAND...: one timed run, "seconds peak_kib" appended to $tmp/NAME.
+# run NAME COMMAND...: one timed run, "seconds peak_kib cpu_seconds" appended to $tmp/NAME.
 run() {
   local name="$1"
   shift
-  /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || {
+  /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || {
     echo "scaling.sh: $name failed:" >&2
     cat "$tmp/err" >&2
   }
-  tail -n 1 "$tmp/time" >>"$tmp/$name"
+  tail -n 1 "$tmp/time" | awk '{ print $1, $2, $3 + $4 }' >>"$tmp/$name"
 }
+echo "load average before: $(cut -d ' ' -f 1-3 /proc/loadavg)" >"$tmp/load"
 for ((i = 1; i <= RUNS; i++)); do
   echo "== round $i" >&2
   run validate1 "$cli" validate --jobs 1 --no-progress "$file"
   run validate2 "$cli" validate --jobs 2 --no-progress "$file"
   run json1 "$cli" json --jobs 1 --no-progress "$file"
   run json2 "$cli" json --jobs 2 --no-progress "$file"
-  run stdin_outer sh -c 'cat "$1" | /usr/bin/time -f "%e %M" -o "$3" "$2" validate --jobs 2 --no-progress' sh "$file" "$cli" "$tmp/inner"
-  tail -n 1 "$tmp/inner" >>"$tmp/stdin_inner"
+  run csv1 "$cli" csv --out "$tmp/csv" --jobs 1 --no-progress "$file"
+  run csv2 "$cli" csv --out "$tmp/csv" --jobs 2 --no-progress "$file"
+  run stdin_outer sh -c 'cat "$1" | /usr/bin/time -f "%e %M %U %S" -o "$3" "$2" validate --jobs 2 --no-progress' sh "$file" "$cli" "$tmp/inner"
+  tail -n 1 "$tmp/inner" | awk '{ print $1, $2, $3 + $4 }' >>"$tmp/stdin_inner"
   run split "$scaling" split "$file"
   run walk "$scaling" walk "$file"
 done
 if command -v jq >/dev/null; then
   for ((i = 1; i <= JQ_RUNS; i++)); do run jq jq -c . "$file"; done
 fi
+echo "load average after: $(cut -d ' ' -f 1-3 /proc/loadavg)" >>"$tmp/load"
+cat "$tmp/load"
 
 python3 - "$tmp" "$bytes" "$events" <<'PY'
 import os, statistics, sys
@@ -82,13 +91,15 @@ def rows(name):
         return []
     return [tuple(float(x) for x in line.split()) for line in open(path) if line.strip()]
 print(f"File: {size / 1e9:.2f} GB, {events} events (the corpus's stream.ndjson repeated).\n")
-print("| what | median s | events/s | MB/s | peak RSS MiB | runs (s) |")
-print("|---|---|---|---|---|---|")
+print("| what | median s | events/s | MB/s | CPU s | peak RSS MiB | runs (s) |")
+print("|---|---|---|---|---|---|---|")
 labels = [
     ("validate1", "`livesend validate --jobs 1 FILE`"),
     ("validate2", "`livesend validate --jobs 2 FILE`"),
     ("json1", "`livesend json --jobs 1 FILE > /dev/null`"),
     ("json2", "`livesend json --jobs 2 FILE > /dev/null`"),
+    ("csv1", "`livesend csv --out DIR --jobs 1 FILE`"),
+    ("csv2", "`livesend csv --out DIR --jobs 2 FILE`"),
     ("stdin_inner", "`cat FILE \\| livesend validate --jobs 2`"),
     ("split", "record reader alone (`livesend_scaling split`)"),
     ("walk", "simdjson On-Demand walk (`livesend_scaling walk`)"),
@@ -101,10 +112,13 @@ for name, label in labels:
         continue
     secs = statistics.median(x[0] for x in r)
     rss = max(x[1] for x in r) / 1024
+    cpu = statistics.median(x[2] for x in r) if len(r[0]) > 2 else float("nan")
     medians[name] = secs
     print(f"| {label} | {secs:.2f} | {events / secs:,.0f} | {size / secs / 1e6:,.0f} | "
-          f"{rss:.1f} | {' '.join(f'{x[0]:.2f}' for x in r)} |")
-if "validate1" in medians and "validate2" in medians:
-    print(f"\nvalidate --jobs 2 / --jobs 1: {medians['validate1'] / medians['validate2']:.2f}x; "
-          f"json: {medians['json1'] / medians['json2']:.2f}x" if "json2" in medians else "")
+          f"{cpu:.2f} | {rss:.1f} | {' '.join(f'{x[0]:.2f}' for x in r)} |")
+print()
+for what in ("validate", "json", "csv"):
+    one, two = medians.get(what + "1"), medians.get(what + "2")
+    if one and two:
+        print(f"{what} --jobs 2 / --jobs 1: {one / two:.2f}x")
 PY

@@ -3,9 +3,12 @@
 #include "livesend/parallel.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "livesend/write.hpp"
 #include "support.hpp"
 
 namespace {
@@ -257,4 +261,197 @@ TEST_CASE("parallel read_stream: owning events, and the single-thread path stops
     CHECK(stats.events == 2);
     CHECK(tenants == std::vector<std::string>{"demo", "demo"});
   }
+}
+
+// ---- the ordered sink: read_stream_prepared ------------------------------------------------
+
+namespace {
+
+/// What a command's output would be: per record, its error, its unknown keys, and the event as
+/// JSON. Computed by the single-thread read_stream (`jobs` 0), in on_record, or by
+/// read_stream_prepared, the JSON written by `prepare` on the parsing thread.
+struct prepared_run {
+  std::string text;
+  livesend::stream_stats stats;
+  std::set<std::thread::id> prepare_threads;
+  bool on_record_elsewhere = false;  // on_record ever ran off the calling thread
+};
+
+void describe(std::string& to, const livesend::stream_record& r, const livesend::error& e) {
+  to += "#" + std::to_string(r.index) + " " + std::to_string(r.line) + ":" +
+        std::to_string(r.column) + " @" + std::to_string(r.offset) + " [" + std::string(r.text) +
+        "]\n";
+  for (const livesend::unknown_key& k : r.unknown_keys) {
+    to += "  unknown " + k.path + " " + std::to_string(k.line) + ":" + std::to_string(k.column) +
+          "\n";
+  }
+  if (e) to += "  error " + e.to_string() + "\n";
+}
+
+prepared_run read_prepared(std::string_view text, std::size_t jobs, std::size_t gulp,
+                           const livesend::parse_options& options, livesend::parallel how = {}) {
+  livesend::parser parser(options);
+  livesend::event_view ev;
+  std::size_t at = 0;
+  auto read = [&](char* into, std::size_t room) {
+    const std::size_t n = std::min({room, gulp, text.size() - at});
+    std::memcpy(into, text.data() + at, n);
+    at += n;
+    return n;
+  };
+  prepared_run out;
+  const std::thread::id caller = std::this_thread::get_id();
+  if (jobs == 0) {
+    fmt::memory_buffer json;
+    out.stats = livesend::read_stream(
+        parser, read, ev,
+        [&](const livesend::stream_record& r, const livesend::error& e,
+            const livesend::event_view& v) {
+          describe(out.text, r, e);
+          if (e) return;
+          json.clear();
+          livesend::write_json(json, v);
+          out.text.append(json.data(), json.size());
+          out.text += "\n";
+        },
+        how.piece_size);
+    return out;
+  }
+  how.jobs = jobs;
+  std::mutex threads_mutex;
+  out.stats = livesend::read_stream_prepared<fmt::memory_buffer>(
+      parser, read, ev,
+      [&](const livesend::stream_record&, const livesend::event_view& v, fmt::memory_buffer& o) {
+        o.clear();
+        livesend::write_json(o, v);
+        o.push_back('\n');
+        const std::lock_guard<std::mutex> lock(threads_mutex);
+        out.prepare_threads.insert(std::this_thread::get_id());
+      },
+      [&](const livesend::stream_record& r, const livesend::error& e, fmt::memory_buffer& o) {
+        if (std::this_thread::get_id() != caller) out.on_record_elsewhere = true;
+        describe(out.text, r, e);
+        if (!e) out.text.append(o.data(), o.size());
+      },
+      how);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("read_stream_prepared: what prepare made, handed out in order, for any jobs",
+          "[parallel][prepared]") {
+  livesend::parse_options options;
+  options.report_unknown_keys = true;
+  options.max_input_size = test::seed().size() + 10;  // the huge records are passed over
+  const std::string text = mixed_ndjson(60);
+  for (const std::size_t gulp : {std::size_t{1} << 20, std::size_t{333}}) {
+    livesend::parallel how;
+    how.piece_size = gulp == 333 ? 1000 : std::size_t{1} << 20;
+    const prepared_run expected = read_prepared(text, 0, gulp, options, how);
+    REQUIRE(expected.stats.failed > 3);
+    REQUIRE(expected.text.find("unknown ") != std::string::npos);
+    if (gulp == 333) REQUIRE(expected.text.find("passed over") != std::string::npos);
+    for (const std::size_t jobs : {1, 2, 3, 8}) {
+      for (const std::size_t batch_records : {std::size_t{1}, std::size_t{3}, std::size_t{512}}) {
+        how.batch_bytes = batch_records == 512 ? std::size_t{256} << 10 : std::size_t{4096};
+        how.batch_records = batch_records;
+        INFO("jobs " << jobs << ", gulp " << gulp << ", batch of " << batch_records);
+        const prepared_run got = read_prepared(text, jobs, gulp, options, how);
+        CHECK(got.stats.events == expected.stats.events);
+        CHECK(got.stats.failed == expected.stats.failed);
+        CHECK(got.text == expected.text);
+        CHECK_FALSE(got.on_record_elsewhere);
+        if (jobs == 1) CHECK(got.prepare_threads == std::set{std::this_thread::get_id()});
+      }
+    }
+  }
+}
+
+TEST_CASE("read_stream_prepared: on_record returning false stops the read",
+          "[parallel][prepared]") {
+  const std::string good = test::minified(test::seed());
+  std::string text;
+  for (int i = 0; i < 500; ++i) text += good + "\n";
+  for (const std::size_t jobs : {1, 2, 3, 8}) {
+    for (const std::size_t stop_after : {1, 7, 300}) {
+      INFO("jobs " << jobs << ", stop after " << stop_after);
+      livesend::parser parser;
+      livesend::event_view ev;
+      std::size_t at = 0;
+      auto read = [&](char* into, std::size_t room) {
+        const std::size_t n = std::min({room, std::size_t{4096}, text.size() - at});
+        std::memcpy(into, text.data() + at, n);
+        at += n;
+        return n;
+      };
+      std::atomic<std::size_t> prepared{0};
+      std::size_t calls = 0;
+      const livesend::stream_stats stats = livesend::read_stream_prepared<std::size_t>(
+          parser, read, ev,
+          [&](const livesend::stream_record& r, const livesend::event_view&, std::size_t& o) {
+            o = r.index;
+            prepared.fetch_add(1);
+          },
+          [&](const livesend::stream_record& r, const livesend::error& e, std::size_t& o) {
+            CHECK(r.index == calls);
+            CHECK(o == r.index);
+            CHECK(e.ok());
+            return ++calls < stop_after;
+          },
+          livesend::parallel{jobs});
+      CHECK(calls == stop_after);
+      CHECK(stats.events == stop_after);
+      CHECK(prepared.load() >= stop_after);
+      CHECK(prepared.load() < 500);
+    }
+  }
+}
+
+TEST_CASE("read_stream_prepared: an exception in prepare or on_record joins the workers",
+          "[parallel][prepared]") {
+  const std::string good = test::minified(test::seed());
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += good + "\n";
+  for (const bool in_prepare : {true, false}) {
+    for (const std::size_t jobs : {1, 2, 3, 8}) {
+      INFO("jobs " << jobs << (in_prepare ? ", in prepare" : ", in on_record"));
+      livesend::parser parser;
+      livesend::event_view ev;
+      std::size_t at = 0;
+      auto read = [&](char* into, std::size_t room) {
+        const std::size_t n = std::min({room, std::size_t{8192}, text.size() - at});
+        std::memcpy(into, text.data() + at, n);
+        at += n;
+        return n;
+      };
+      std::size_t calls = 0;
+      CHECK_THROWS_AS(livesend::read_stream_prepared<int>(
+                          parser, read, ev,
+                          [&](const livesend::stream_record& r, const livesend::event_view&, int&) {
+                            if (in_prepare && r.index == 77) throw std::runtime_error("prepare");
+                          },
+                          [&](const livesend::stream_record&, const livesend::error&, int&) {
+                            if (!in_prepare && ++calls == 50) throw std::runtime_error("on_record");
+                          },
+                          livesend::parallel{jobs}),
+                      std::runtime_error);
+      if (!in_prepare) CHECK(calls == 50);
+      if (in_prepare) CHECK(calls <= 77);
+    }
+  }
+}
+
+TEST_CASE("parallel read_stream: the calling thread parses too, one worker fewer",
+          "[parallel][prepared]") {
+  // jobs counts the calling thread: --jobs 2 starts one worker, and the caller parses whenever
+  // it would otherwise wait. Over a long stream both threads prepare events.
+  const std::string good = test::minified(test::seed());
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += good + "\n";
+  livesend::parse_options options;
+  const prepared_run got = read_prepared(text, 2, std::size_t{1} << 20, options);
+  CHECK(got.stats.events == 3000);
+  CHECK(got.prepare_threads.size() <= 2);
+  CHECK(got.prepare_threads.size() >= 1);
 }

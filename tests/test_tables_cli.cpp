@@ -3,6 +3,8 @@
 // own row walk of the same events (tables.hpp); --redact, bad records, an unwritable DIR.
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -196,5 +198,65 @@ TEST_CASE("csv: an unwritable DIR is a clear error, before any input is read", "
     CHECK(r.status == 2);
     CHECK(r.out.empty());
     CHECK(r.err.find("--out") != std::string::npos);
+  }
+}
+
+TEST_CASE("csv --jobs: the same files, byte for byte, for any number of threads",
+          "[cli][csv][jobs]") {
+  // Over 1 MiB (a smaller file is read on the main thread whatever --jobs says): good events,
+  // bad ones, unknown keys and records longer than --max-input-size, many times over.
+  auto lines_of = [](const std::string& file) {
+    std::vector<std::string> lines;
+    std::istringstream in(test::read_file(test::data_path(file)));
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) lines.push_back(line);
+    }
+    return lines;
+  };
+  const std::vector<std::string> mixed = lines_of("cli/mixed.ndjson");
+  const std::vector<std::string> unknown = lines_of("cli/unknown-keys.ndjson");
+  std::string text;
+  for (int i = 0; i < 80; ++i) {
+    for (const std::string& line : mixed) text += line + "\n";
+    text += unknown[static_cast<std::size_t>(i) % unknown.size()] + "\n";
+    if (i % 9 == 4) text += "{\"x\": \"" + std::string(30000, 'a') + "\"}\n";
+  }
+  REQUIRE(text.size() > (std::size_t{1} << 20));
+  const test::temp_dir dir("csv-jobs");
+  const std::string input = dir / "in.ndjson";
+  {
+    std::FILE* f = std::fopen(input.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  }
+  for (const bool from_stdin : {false, true}) {
+    for (const char* redact : {"", "--redact "}) {
+      auto run = [&](const std::string& jobs, const std::string& out) {
+        const std::string args = std::string("csv ") + redact +
+                                 "--unknown-keys --max-input-size 20000 --jobs " + jobs +
+                                 " --out " + test::shell_quote(out) + " ";
+        return from_stdin ? test::run_cli(args + "-", input)
+                          : test::run_cli(args + test::shell_quote(input));
+      };
+      const std::string one_dir = dir / "one";
+      const test::process_result one = run("1", one_dir);
+      CHECK(one.status == 1);
+      CHECK(one.err.find("unknown key") != std::string::npos);
+      CHECK(one.err.find("larger than the limit of 20000") != std::string::npos);
+      for (const char* jobs : {"2", "3", "8"}) {
+        INFO((from_stdin ? "stdin" : "file") << " " << redact << "--jobs " << jobs);
+        const std::string many_dir = dir / (std::string("jobs") + jobs);
+        const test::process_result r = run(jobs, many_dir);
+        CHECK(r.status == one.status);
+        CHECK(r.out == one.out);
+        CHECK(r.err == one.err);
+        for (table t : livesend::all_tables) {
+          const std::string name = "/" + std::string(livesend::table_name(t)) + ".csv";
+          INFO(name);
+          CHECK(test::file_text(many_dir + name) == test::file_text(one_dir + name));
+        }
+      }
+    }
   }
 }

@@ -3,31 +3,52 @@
 //   livesend::parser p;
 //   livesend::event_view ev;
 //   livesend::read_stream(p, read, ev, on_record);                          // one thread
-//   livesend::read_stream(p, read, ev, on_record, livesend::parallel{4});   // four workers
+//   livesend::read_stream(p, read, ev, on_record, livesend::parallel{4});   // four threads
+//   livesend::read_stream_prepared<fmt::memory_buffer>(p, read, ev, prepare, on_record,
+//                                                      livesend::parallel{4});
 //
 // The same records, errors, offsets, lines and unknown keys as the single-thread read_stream,
 // handed to the same `on_record(const stream_record&, const error&, basic_event<S>&)` in the
-// same order, on the calling thread; only the parses run on the workers.
+// same order, on the calling thread. `read_stream_prepared` is the ordered sink: a step
+// `prepare(const stream_record&, basic_event<S>&, Out&)` run for every record that parsed, on
+// the thread that parsed it, right after the parse, into an `Out` of the record's own (a buffer
+// its output is written to, say); then `on_record(const stream_record&, const error&, Out&)` on
+// the calling thread, in input order, writes it out. So the formatting of an event runs on
+// every thread, and the calling thread only hands out what is made.
 //
-// How: the calling thread reads the source and splits it (one record_reader) and copies each
-// record once, with its padding, into a batch: a buffer of `batch_bytes` holding up to
-// `batch_records` records. A ring of `batches` batches (2 * jobs by default) is in flight:
-// batch k is parsed by worker k % jobs, each record in place with the parser and event of its
-// place in the batch, and the calling thread hands the records of the parsed batches out in
-// order. An event_view points into its parser's buffers until that parser parses again, so a
-// parsed record keeps its parser until it is handed out: hence a parser per place in the ring
-// (batches * batch_records, made on first use; one that parsed a record longer than 64 KiB is
-// made anew before the next, so that they do not all keep the memory of a long record). The
-// threads meet once a batch, not once a record. Memory is bounded whatever the stream's size:
-// the reader's piece buffer, the ring's buffers (a record longer than `batch_bytes` gets a
-// buffer of its own size, up to the parser's max_input_size) and its parsers.
+// How: `jobs` counts the threads that parse, the calling thread included: jobs - 1 workers are
+// started. The calling thread reads the source and splits it (one record_reader), copies each
+// record once, with its padding, into a batch (a buffer of `batch_bytes` holding up to
+// `batch_records` records) and publishes the batch. A ring of `batches` batches (2 * jobs by
+// default) is in flight. A published batch is claimed whole by the first thread to take the
+// next number (one atomic counter, no static assignment): a worker, or the calling thread
+// whenever it would otherwise wait (the ring full, or the next batch in order not parsed yet).
+// The claimer parses each record in place and, for read_stream_prepared, runs `prepare`; the
+// calling thread then hands the records of the parsed batches out in order. The threads meet
+// once a batch, not once a record.
+//
+// read_stream hands out events, and an event_view points into its parser's buffers until that
+// parser parses again, so each record there keeps its parser until it is handed out: a parser
+// and an event per place in the ring (batches * batch_records, made on first use; one that
+// parsed a record longer than 64 KiB is made anew before the next, so that they do not all
+// keep the memory of a long record). read_stream_prepared needs the event only while prepare
+// runs: a parser and an event per thread, and per place only the error, a copy of the unknown
+// keys and the Out; a working set that stays in the threads' caches (on 2 cores, json ran
+// markedly slower with a parser per place). Memory is bounded whatever the stream's size: the
+// reader's piece buffer, the ring's buffers (a record longer than `batch_bytes` gets a buffer
+// of its own size, up to the parser's max_input_size), the parsers, events and Outs.
 //
 // Threads: `read` and `on_record` are only ever called on the calling thread, one call at a
-// time, as with read_stream: they need not be thread-safe. The workers share nothing of the
-// caller's but the parse options (copied) and the record bytes they are handed; `p` and
-// `scratch` are used only when jobs == 1 (that is exactly the single-thread read_stream, no
-// thread started). Every worker has joined when the call returns, or throws. Different calls
-// may run at the same time on different threads.
+// time, as with read_stream: they need not be thread-safe. `prepare` runs on any of the
+// threads, several calls at once, each with its own event and Out: it may only read what it
+// shares with the others (options, say). An Out is touched by one thread at a time (the one
+// that prepares into it, then the calling thread in on_record), and is reused: prepare should
+// clear it. The workers share nothing else of the caller's but the parse options (copied) and
+// the record bytes they are handed; `p` and `scratch` are used only when jobs == 1 (that is
+// exactly the single-thread read_stream, prepare and on_record one after the other, no thread
+// started). An exception from `prepare` (on any thread) or `on_record` comes out of the call
+// (the records before it may not all have been handed out); every worker has joined when the
+// call returns, or throws. Different calls may run at the same time on different threads.
 #pragma once
 
 #include <algorithm>
@@ -39,6 +60,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -56,7 +78,8 @@ namespace livesend {
 
 /// How read_stream parses on several threads. `parallel{jobs}` is what most callers set.
 struct parallel {
-  std::size_t jobs = 1;  ///< worker threads; 1: the single-thread read_stream, no thread
+  std::size_t jobs = 1;  ///< threads that parse, the calling thread included (jobs - 1 are
+                         ///< started); 1: the single-thread read_stream, no thread
   std::size_t piece_size = std::size_t{1} << 20;     ///< the reader's piece (see record_reader)
   std::size_t batch_bytes = std::size_t{256} << 10;  ///< bytes of one batch buffer
   std::size_t batch_records = 16;  ///< records of one batch (each with a parser and an event)
@@ -96,19 +119,37 @@ class wait_point {
   std::atomic<int> waiting_{0};
 };
 
+/// An on_record that returns nothing never stops the stream.
+template <class OnRecord, class... Args>
+bool call_on_record(OnRecord& on_record, Args&... args) {
+  if constexpr (std::is_void_v<decltype(on_record(args...))>) {
+    on_record(args...);
+    return true;
+  } else {
+    return static_cast<bool>(on_record(args...));
+  }
+}
+
 /// The shared state of one parallel read: batches of records filled by the calling thread,
-/// parsed by the workers (batch k by worker k % jobs), handed back in order.
-template <class S>
+/// claimed one at a time by whichever thread is free (the workers, and the calling thread when
+/// it would wait), parsed and prepared there, handed back in order.
+///
+/// With `Events` (read_stream), every record is parsed with the parser and event of its place
+/// in the ring, which on_record gets. Without (read_stream_prepared), with the parser and
+/// event of the thread, which prepare gets; the place keeps the error, a copy of the unknown
+/// keys and the Out: `jobs` parsers and events instead of one per place, a working set that
+/// stays in the threads' caches.
+template <class S, class Out, bool Events>
 class parallel_reader {
  public:
   static constexpr std::size_t padding = simdjson::SIMDJSON_PADDING;
-  /// A parser that parsed a record longer than this is made anew before its next record, so
-  /// that the many parsers of the ring do not all keep the memory of a long record.
+  /// A parser of a place that parsed a record longer than this is made anew before its next
+  /// record, so that the many parsers of the ring do not all keep the memory of a long record.
   static constexpr std::size_t long_record = std::size_t{64} << 10;
 
   parallel_reader(const parse_options& options, const parallel& how)
       : options_(options),
-        jobs_(how.jobs),
+        workers_count_(how.jobs - 1),
         batches_(how.batches != 0 ? how.batches : std::max<std::size_t>(2, 2 * how.jobs)),
         batch_records_(how.batch_records == 0 ? 1 : how.batch_records),
         ring_(new batch[batches_]) {
@@ -116,8 +157,11 @@ class parallel_reader {
       batch& b = ring_[i];
       b.reserve(how.batch_bytes);
       b.entries.reset(new entry[batch_records_]);
-      b.slots.reset(new std::unique_ptr<slot>[batch_records_]);
-      b.published.store(0, std::memory_order_relaxed);
+      if constexpr (Events) {
+        b.slots.reset(new std::unique_ptr<slot>[batch_records_]);
+      } else {
+        b.results.reset(new result[batch_records_]);
+      }
       b.parsed.store(0, std::memory_order_relaxed);
     }
   }
@@ -127,21 +171,24 @@ class parallel_reader {
 
   ~parallel_reader() { stop_and_join(); }
 
-  void start() {
-    workers_.reserve(jobs_);
-    for (std::size_t w = 0; w < jobs_; ++w) workers_.emplace_back([this, w] { work(w); });
+  /// Starts the workers; `prepare` must outlive them (until stop_and_join).
+  template <class Prepare>
+  void start(Prepare& prepare) {
+    workers_.reserve(workers_count_);
+    for (std::size_t w = 0; w < workers_count_; ++w) {
+      workers_.emplace_back([this, &prepare] { work(prepare); });
+    }
   }
 
-  template <class Reader, class OnRecord>
-  stream_stats run(Reader& reader, OnRecord& on_record) {
+  template <class Reader, class Prepare, class OnRecord>
+  stream_stats run(Reader& reader, Prepare& prepare, OnRecord& on_record) {
     stream_stats stats;
     stream_record record;
     error err;
     bool have = false;  // `record` read, not placed yet
     bool end = false;
     for (;;) {
-      while (delivered_ < published_ &&
-             ring_[delivered_ % batches_].parsed.load() == delivered_ + 1) {
+      while (delivered_ < published_ && is_parsed(delivered_)) {
         if (!deliver(ring_[delivered_ % batches_], on_record, stats)) return stats;
         ++delivered_;
       }
@@ -161,12 +208,14 @@ class parallel_reader {
           have = false;
           continue;
         }
-        publish();  // no room: the workers get what is filled
+        publish();  // no room: what is filled goes to the parsing threads
       }
       if (end && delivered_ == published_) break;
+      // The ring is full, or the next batch in order is not parsed: parse one meanwhile, or
+      // wait for it (a batch can only be published by this thread, so none comes meanwhile).
+      if (parse_one(prepare, caller_slot_)) continue;
       const std::size_t k = delivered_;
-      caller_wait_.wait(
-          [&] { return ring_[k % batches_].parsed.load() == k + 1 || failed_.load(); });
+      caller_wait_.wait([&] { return is_parsed(k) || failed_.load(); });
     }
     stop_and_join();
 #if LIVESEND_EXCEPTIONS
@@ -175,7 +224,7 @@ class parallel_reader {
     return stats;
   }
 
-  /// Before the source is read (it may block): the workers get the batch being filled.
+  /// Before the source is read (it may block): the parsing threads get the batch being filled.
   void before_read() { publish(); }
 
   void stop_and_join() {
@@ -193,6 +242,7 @@ class parallel_reader {
     error passed_over;             // a record not held, or a framing error: not parsed; else ok
   };
 
+  /// A parser and its event: one per place (Events), else one per thread.
   struct slot {
     explicit slot(const parse_options& options) : p(options) {}
     parser p;
@@ -201,14 +251,21 @@ class parallel_reader {
     bool parsed_long = false;
   };
 
+  /// What the parse of a record left at its place, without Events.
+  struct result {
+    error err;
+    std::vector<unknown_key> keys;
+    Out out{};
+  };
+
   struct batch {
     std::unique_ptr<char[]> bytes;
     std::size_t capacity = 0;
     std::size_t used = 0;
     std::size_t count = 0;  // records
     std::unique_ptr<entry[]> entries;
-    std::unique_ptr<std::unique_ptr<slot>[]> slots;  // made by the workers, on first use
-    std::atomic<std::size_t> published;              // k + 1 once it holds batch k
+    std::unique_ptr<std::unique_ptr<slot>[]> slots;  // Events: made by the parsing threads
+    std::unique_ptr<result[]> results;               // else
     std::atomic<std::size_t> parsed;                 // k + 1 once batch k is parsed
 
     void reserve(std::size_t want) {
@@ -217,6 +274,10 @@ class parallel_reader {
       capacity = want;
     }
   };
+
+  bool is_parsed(std::size_t k) const noexcept {
+    return ring_[k % batches_].parsed.load() == k + 1;
+  }
 
   /// Copies the record into the batch being filled (or the next one, when free) and returns
   /// true; false when there is no room until a batch is handed out.
@@ -259,14 +320,67 @@ class parallel_reader {
     b.used += need;
   }
 
-  /// Hands the batch being filled to its worker.
+  /// Hands the batch being filled to the parsing threads.
   void publish() {
     if (!open_) return;
     open_ = false;
-    ring_[published_ % batches_].published.store(published_ + 1);
     ++published_;
     published_count_.store(published_);
     workers_wait_.notify();
+  }
+
+  /// Takes the number of the next published batch nobody has taken; false when there is none.
+  bool try_claim(std::size_t& k) noexcept {
+    std::size_t next = claimed_.load();
+    while (next < published_count_.load()) {
+      if (claimed_.compare_exchange_weak(next, next + 1)) {
+        k = next;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /// Claims, parses and prepares one batch, with `own`, the thread's parser and event (made on
+  /// first use, without Events); false when none is waiting.
+  template <class Prepare>
+  bool parse_one(Prepare& prepare, std::unique_ptr<slot>& own) {
+    std::size_t k = 0;
+    if (!try_claim(k)) return false;
+    parse_batch(k, prepare, own);
+    return true;
+  }
+
+  template <class Prepare>
+  void parse_batch(std::size_t k, Prepare& prepare, std::unique_ptr<slot>& own) {
+    batch& b = ring_[k % batches_];
+    for (std::size_t j = 0; j < b.count; ++j) {
+      const entry& e = b.entries[j];
+      if (e.passed_over) continue;
+      const simdjson::padded_string_view text(e.record.text.data(), e.record.text.size(), e.room);
+      if constexpr (Events) {
+        (void)prepare;
+        (void)own;
+        std::unique_ptr<slot>& s = b.slots[j];
+        if (!s || s->parsed_long) s.reset(new slot(options_));
+        s->err = s->p.parse_at(text, s->event, e.record.offset, e.record.line, e.record.column);
+        s->parsed_long = e.record.text.size() > long_record;
+      } else {
+        if (!own) own.reset(new slot(options_));
+        result& r = b.results[j];
+        r.err = own->p.parse_at(text, own->event, e.record.offset, e.record.line, e.record.column);
+        const std::vector<unknown_key>& keys = own->p.unknown_keys();
+        r.keys.assign(keys.begin(), keys.end());
+        if (!r.err) {
+          stream_record record;
+          static_cast<detail::framed_record&>(record) = e.record;
+          record.unknown_keys = unknown_key_range(keys);
+          prepare(static_cast<const stream_record&>(record), own->event, r.out);
+        }
+      }
+    }
+    b.parsed.store(k + 1);
+    caller_wait_.notify();
   }
 
   template <class OnRecord>
@@ -275,46 +389,45 @@ class parallel_reader {
       const entry& e = b.entries[j];
       stream_record record;
       static_cast<detail::framed_record&>(record) = e.record;
-      const bool passed_over = static_cast<bool>(e.passed_over);
-      slot* s = passed_over ? nullptr : b.slots[j].get();
-      if (s != nullptr) record.unknown_keys = unknown_key_range(s->p.unknown_keys());
-      const error& err = s != nullptr ? s->err : e.passed_over;
-      ++stats.events;
-      if (err) ++stats.failed;
-      if (!detail::deliver_record(on_record, static_cast<const stream_record&>(record), err,
-                                  s != nullptr ? s->event : unparsed_)) {
-        return false;
+      bool go_on = true;
+      if constexpr (Events) {
+        slot* s = e.passed_over ? nullptr : b.slots[j].get();
+        if (s != nullptr) record.unknown_keys = unknown_key_range(s->p.unknown_keys());
+        const error& err = s != nullptr ? s->err : e.passed_over;
+        ++stats.events;
+        if (err) ++stats.failed;
+        go_on = deliver_record(on_record, static_cast<const stream_record&>(record), err,
+                               s != nullptr ? s->event : unparsed_);
+      } else {
+        result& r = b.results[j];
+        if (!e.passed_over) record.unknown_keys = unknown_key_range(r.keys);
+        const error& err = e.passed_over ? e.passed_over : r.err;
+        ++stats.events;
+        if (err) ++stats.failed;
+        go_on = call_on_record(on_record, static_cast<const stream_record&>(record), err, r.out);
       }
+      if (!go_on) return false;
     }
     return true;
   }
 
-  void work(std::size_t w) {
+  template <class Prepare>
+  void work(Prepare& prepare) {
+    std::unique_ptr<slot> own;  // this thread's parser and event (without Events)
 #if LIVESEND_EXCEPTIONS
     try {
 #endif
-      for (std::size_t k = w;; k += jobs_) {
-        batch& b = ring_[k % batches_];
+      for (;;) {
+        std::size_t k = 0;
         bool quit = false;
         workers_wait_.wait([&] {
-          if (b.published.load() == k + 1 && !stop_.load()) return true;
+          if (stop_.load()) return quit = true;
+          if (try_claim(k)) return true;
           // finished_ is set after the last batch is published: read the count after it.
-          quit = stop_.load() || (finished_.load() && published_count_.load() <= k);
-          return quit;
+          return quit = finished_.load() && claimed_.load() >= published_count_.load();
         });
         if (quit) return;
-        for (std::size_t j = 0; j < b.count; ++j) {
-          const entry& e = b.entries[j];
-          if (e.passed_over) continue;
-          std::unique_ptr<slot>& s = b.slots[j];
-          if (!s || s->parsed_long) s.reset(new slot(options_));
-          s->err = s->p.parse_at(
-              simdjson::padded_string_view(e.record.text.data(), e.record.text.size(), e.room),
-              s->event, e.record.offset, e.record.line, e.record.column);
-          s->parsed_long = e.record.text.size() > long_record;
-        }
-        b.parsed.store(k + 1);
-        caller_wait_.notify();
+        parse_batch(k, prepare, own);
       }
 #if LIVESEND_EXCEPTIONS
     } catch (...) {
@@ -329,24 +442,26 @@ class parallel_reader {
   }
 
   parse_options options_;
-  std::size_t jobs_;
+  std::size_t workers_count_;
   std::size_t batches_;
   std::size_t batch_records_;
   std::unique_ptr<batch[]> ring_;
   std::vector<std::thread> workers_;
   basic_event<S> unparsed_;  // handed with a record passed over (meaningless: it has an error)
+  std::unique_ptr<slot> caller_slot_;  // the calling thread's parser and event (without Events)
 
   // The calling thread's own.
   bool open_ = false;          // batch `published_` is being filled
-  std::size_t published_ = 0;  // batches handed to the workers
+  std::size_t published_ = 0;  // batches handed to the parsing threads
   std::size_t delivered_ = 0;  // batches handed out to on_record
 
   // Shared.
   std::atomic<std::size_t> published_count_{0};
-  std::atomic<bool> finished_{false};  // no batch will be published
+  std::atomic<std::size_t> claimed_{0};  // batches taken by a parsing thread
+  std::atomic<bool> finished_{false};    // no batch will be published
   std::atomic<bool> stop_{false};
   std::atomic<bool> failed_{false};
-  wait_point workers_wait_;  // for batch.published, published_count_, finished_, stop_
+  wait_point workers_wait_;  // for published_count_, claimed_, finished_, stop_
   wait_point caller_wait_;   // for batch.parsed, failed_
 #if LIVESEND_EXCEPTIONS
   std::mutex failure_mutex_;
@@ -354,31 +469,74 @@ class parallel_reader {
 #endif
 };
 
-}  // namespace detail
-
-/// Reads a stream as read_stream does, parsing its records on `how.jobs` worker threads (each
-/// with its own parsers and events, made from `p.options()`), and hands every record to
-/// `on_record` in input order, on the calling thread: the same records, errors (same offsets,
-/// lines, messages) and unknown keys as read_stream. The event, the record's text and its
-/// unknown keys are valid until `on_record` returns; an `on_record` that returns false stops
-/// the reading: no more records are read or handed out, and the workers are joined before
-/// this returns. With `how.jobs` <= 1 this is read_stream(p, read, scratch, on_record,
-/// how.piece_size), on this thread. Memory: the reader's piece buffer, `batches` buffers of
-/// `batch_bytes` (each grown to the longest record it held) and `batches * batch_records`
-/// parsers and events; nothing is allocated per record once they have seen the workload (an
-/// error's message excepted, as in read_stream, and a record longer than 64 KiB).
-template <class S, class Read, class OnRecord>
-stream_stats read_stream(parser& p, Read&& read, basic_event<S>& scratch, OnRecord&& on_record,
-                         const parallel& how) {
-  if (how.jobs <= 1) return read_stream(p, read, scratch, on_record, how.piece_size);
-  detail::parallel_reader<S> pool(p.options(), how);
+/// Runs a parallel read: the reader over `read`, the workers, the calling thread's loop.
+template <class S, class Out, bool Events, class Read, class Prepare, class OnRecord>
+stream_stats run_parallel(const parse_options& options, Read& read, Prepare& prepare,
+                          OnRecord& on_record, const parallel& how) {
+  parallel_reader<S, Out, Events> pool(options, how);
   auto source = [&](char* into, std::size_t room) -> std::size_t {
     pool.before_read();
     return read(into, room);
   };
-  record_reader<decltype(source)&> reader(source, p.options().max_input_size, how.piece_size);
-  pool.start();
-  return pool.run(reader, on_record);
+  record_reader<decltype(source)&> reader(source, options.max_input_size, how.piece_size);
+  pool.start(prepare);
+  return pool.run(reader, prepare, on_record);
+}
+
+}  // namespace detail
+
+/// Reads a stream as read_stream does, and for each record that parses runs
+/// `prepare(const stream_record&, basic_event<S>& event, Out&)` right after the parse, on the
+/// thread that parsed it (one of `how.jobs` threads, the calling thread included), then hands
+/// every record to `on_record(const stream_record&, const error&, Out&)` in input order, on the
+/// calling thread, with the Out that prepare filled (meaningful only when the error is ok; a
+/// reused Out of the record's place in the ring: prepare should clear it). The event is valid
+/// only while prepare runs; the record's text and its unknown keys until `on_record` returns.
+/// The same records, errors (same offsets, lines, messages) and unknown keys as read_stream.
+/// An `on_record` that returns false stops the reading: no more records are read or handed
+/// out, and the workers are joined before this returns. With `how.jobs` <= 1 this is
+/// read_stream(p, read, scratch, ..., how.piece_size) on this thread, with one Out, prepare
+/// then on_record for each record. Memory: the reader's piece buffer, `batches` buffers of
+/// `batch_bytes` (each grown to the longest record it held), a parser and an event per thread
+/// (made from `p.options()`; `p` and `scratch` are used only when jobs <= 1) and `batches *
+/// batch_records` Outs (value-initialized); nothing is allocated per record once they have
+/// seen the workload (an error's message excepted, as in read_stream, an unknown key's path,
+/// and what prepare allocates).
+template <class Out, class S, class Read, class Prepare, class OnRecord>
+stream_stats read_stream_prepared(parser& p, Read&& read, basic_event<S>& scratch,
+                                  Prepare&& prepare, OnRecord&& on_record, const parallel& how) {
+  if (how.jobs <= 1) {
+    Out out{};
+    return read_stream(
+        p, read, scratch,
+        [&](const stream_record& record, const error& err, basic_event<S>& ev) {
+          if (!err) prepare(record, ev, out);
+          return detail::call_on_record(on_record, record, err, out);
+        },
+        how.piece_size);
+  }
+  return detail::run_parallel<S, Out, false>(p.options(), read, prepare, on_record, how);
+}
+
+/// Reads a stream as read_stream does, parsing its records on `how.jobs` threads (the calling
+/// thread and `how.jobs - 1` workers), and hands every record to `on_record` in input order,
+/// on the calling thread: the same records, errors (same offsets, lines, messages) and unknown
+/// keys as read_stream. The event, the record's text and its unknown keys are valid until
+/// `on_record` returns; an `on_record` that returns false stops the reading: no more records
+/// are read or handed out, and the workers are joined before this returns. With `how.jobs` <= 1
+/// this is read_stream(p, read, scratch, on_record, how.piece_size), on this thread. Each
+/// record keeps its parser and event until it is handed out: a parser and an event per place
+/// in the ring (`batches * batch_records`, made from `p.options()` on first use; one that
+/// parsed a record longer than 64 KiB made anew before the next); nothing is allocated per
+/// record once they have seen the workload (an error's message excepted, as in read_stream).
+/// When the caller needs only what it makes of each event, read_stream_prepared is lighter.
+template <class S, class Read, class OnRecord>
+stream_stats read_stream(parser& p, Read&& read, basic_event<S>& scratch, OnRecord&& on_record,
+                         const parallel& how) {
+  if (how.jobs <= 1) return read_stream(p, read, scratch, on_record, how.piece_size);
+  struct nothing {};
+  auto prepare = [](const stream_record&, basic_event<S>&, nothing&) {};
+  return detail::run_parallel<S, nothing, true>(p.options(), read, prepare, on_record, how);
 }
 
 }  // namespace livesend

@@ -31,8 +31,8 @@ constexpr const char* input_help =
     "ones (on one line or not), or JSON arrays of them, mixed as they come; with no FILE, or\n"
     "for -, standard input is read. Errors go to stderr as FILE:LINE:COLUMN: PATH: message\n"
     "(or FILE:LINE:COLUMN: offset N: message for malformed JSON); COLUMN counts bytes from 1.\n"
-    "Records are parsed on --jobs threads; the output is the same, in the same order, for\n"
-    "any --jobs.\n";
+    "Records are parsed on --jobs threads (the main one included); the output is the same,\n"
+    "in the same order, for any --jobs.\n";
 
 /// Regular files smaller than this are read on the main thread whatever --jobs says.
 constexpr std::size_t small_file = std::size_t{1} << 20;
@@ -157,9 +157,10 @@ void event_input::add_options(CLI::App& app) {
                "warn on stderr about each key the contract does not know");
   jobs_ = usable_cores();
   jobs_option_ = app.add_option("--jobs", jobs_,
-                                "parse on N threads (default: the cores this process may use\n"
-                                "for a file; 1 for a pipe or a terminal, whose records then\n"
-                                "come out as soon as they arrive); 1: on the main thread only")
+                                "parse on N threads in all, the main one included (default:\n"
+                                "the cores this process may use for a file; 1 for a pipe or a\n"
+                                "terminal, whose records then come out as soon as they\n"
+                                "arrive); 1: on the main thread only")
                      ->type_name("N");
   app.add_option("--rejects", rejects_path_,
                  "write every record that fails to FILE, as it came, one per line\n"
@@ -175,6 +176,14 @@ void event_input::add_options(CLI::App& app) {
 }
 
 int event_input::read(output& out, const on_event& handle) {
+  return read_all(out, &handle, nullptr);
+}
+
+int event_input::read_prepared(output& out, const make_output& make) {
+  return read_all(out, nullptr, &make);
+}
+
+int event_input::read_all(output& out, const on_event* handle, const make_output* make) {
   if (jobs_ == 0 || jobs_ > 1024)
     throw usage_error{"--jobs wants 1 to 1024", std::to_string(jobs_)};
   livesend::parser parser(parse_);
@@ -192,7 +201,7 @@ int event_input::read(output& out, const on_event& handle) {
   int status = exit_ok;
   for (const std::string& file : files_) {
     if (out.failed()) break;
-    status = worse(status, read_file(out, parser, file, handle, shown));
+    status = worse(status, read_file(out, parser, file, handle, make, shown));
   }
   shown.clear(out);
   if (rejects_ != nullptr) {
@@ -211,7 +220,7 @@ int event_input::read(output& out, const on_event& handle) {
 }
 
 int event_input::read_file(output& out, livesend::parser& parser, const std::string& file,
-                           const on_event& handle, progress& shown) {
+                           const on_event* handle, const make_output* make, progress& shown) {
   const std::string_view name = file;
   const bool is_stdin = name == "-";
   std::FILE* in = is_stdin ? stdin : std::fopen(file.c_str(), "rb");
@@ -264,28 +273,57 @@ int event_input::read_file(output& out, livesend::parser& parser, const std::str
     }
 #endif
   };
-  // In input order, on this thread, whatever --jobs; false stops the reading.
-  auto on_record = [&](const livesend::stream_record& record, const livesend::error& err,
-                       const livesend::event_view& ev) -> bool {
-    if (out.failed()) return false;
+  // In input order, on this thread, whatever --jobs: the record's unknown keys and error;
+  // false when it is no good event.
+  auto report = [&](const livesend::stream_record& record, const livesend::error& err) {
     if (err || !record.unknown_keys.empty()) shown.clear(out);
     // Located in the file already (empty unless --unknown-keys).
     for (const livesend::unknown_key& key : record.unknown_keys) {
       out.error("{}:{}:{}: {}: unknown key\n", name, key.line, key.column, key.path);
     }
-    if (err) {
-      out.error("{}:{}:{}: {}\n", name, err.line(), err.column(), err);
-      if (rejects_ != nullptr) keep_reject(record);
-    } else {
-      handle(ev);
-      out.flush_if_full();
-    }
-    shown.record(out, static_cast<bool>(err));
+    if (!err) return true;
+    out.error("{}:{}:{}: {}\n", name, err.line(), err.column(), err);
+    if (rejects_ != nullptr) keep_reject(record);
+    return false;
+  };
+  // After the record, on this thread; false stops the reading.
+  auto done = [&](bool failed) {
+    shown.record(out, failed);
     return !out.failed();
   };
   errno = 0;
-  const livesend::stream_stats stats =
-      livesend::read_stream(parser, source, scratch_, on_record, livesend::parallel{jobs});
+  livesend::stream_stats stats;
+  if (make == nullptr) {  // the events themselves, on this thread
+    auto on_record = [&](const livesend::stream_record& record, const livesend::error& err,
+                         const livesend::event_view& ev) -> bool {
+      if (out.failed()) return false;
+      if (report(record, err)) {
+        (*handle)(ev);
+        out.flush_if_full();
+      }
+      return done(static_cast<bool>(err));
+    };
+    stats = livesend::read_stream(parser, source, scratch_, on_record, livesend::parallel{jobs});
+  } else {  // what the command makes of them, made on the thread that parsed each
+    using made = std::unique_ptr<event_output>;
+    auto prepare = [make](const livesend::stream_record&, const livesend::event_view& ev,
+                          made& to) {
+      if (!*make) return;  // nothing to make (validate)
+      if (!to) to = (*make)();
+      to->prepare(ev);
+    };
+    auto on_record = [&](const livesend::stream_record& record, const livesend::error& err,
+                         made& prepared) -> bool {
+      if (out.failed()) return false;
+      if (report(record, err) && prepared) {
+        prepared->emit(out);
+        out.flush_if_full();
+      }
+      return done(static_cast<bool>(err));
+    };
+    stats = livesend::read_stream_prepared<made>(parser, source, scratch_, prepare, on_record,
+                                                 livesend::parallel{jobs});
+  }
   if (!is_stdin) std::fclose(in);
   if (out.failed()) return exit_usage;
   events_ += stats.events;

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <system_error>
 
@@ -44,13 +45,10 @@ class csv final : public command {
   int run(output& out) override {
     writer_ = livesend::csv_writer(redact_);
     if (!open_all(out)) return exit_usage;
-    int status = input_.read(out, [&](const livesend::event_view& ev) {
-      if (io_failed_) return;  // reported: the remaining events are read, not written
-      writer_.write(ev);
-      for (livesend::table t : livesend::all_tables) {
-        if (writer_.buffer(t).size() >= flush_threshold) write_out(out, t);
-      }
-    });
+    // Each event's rows are written on the thread that parsed it; the main thread copies them
+    // into the tables' buffers in input order.
+    int status =
+        input_.read_prepared(out, [this] { return std::make_unique<rows>(*this, redact_); });
     for (livesend::table t : livesend::all_tables) write_out(out, t);
     close_all(&out);
     if (io_failed_) status = worse(status, exit_usage);
@@ -63,6 +61,32 @@ class csv final : public command {
 
  private:
   static constexpr std::size_t flush_threshold = std::size_t{1} << 20;
+
+  /// One event's rows, a buffer per table.
+  class rows final : public event_output {
+   public:
+    rows(csv& command, bool redact) : command_(command), writer_(redact) {}
+    void prepare(const livesend::event_view& ev) override {
+      for (livesend::table t : livesend::all_tables) writer_.clear(t);
+      writer_.write(ev);
+    }
+    void emit(output& out) override { command_.add(out, writer_); }
+
+   private:
+    csv& command_;
+    livesend::csv_writer writer_;
+  };
+
+  /// On the main thread: appends one event's rows to the tables, writing out a full buffer.
+  void add(output& out, const livesend::csv_writer& event_rows) {
+    if (io_failed_) return;  // reported: the remaining events are read, not written
+    for (livesend::table t : livesend::all_tables) {
+      const std::string_view text = event_rows.text(t);
+      fmt::memory_buffer& to = writer_.buffer(t);
+      to.append(text.data(), text.data() + text.size());
+      if (to.size() >= flush_threshold) write_out(out, t);
+    }
+  }
 
   /// Creates DIR when missing, then creates or truncates each table's file and writes its
   /// header row; false (reported) when any of it fails.

@@ -1,5 +1,6 @@
 // tools/livesend/commands/json.cpp: `livesend json`, each event as normalized JSON, one a line.
 #include <CLI/CLI.hpp>
+#include <memory>
 
 #include "../arguments.hpp"
 #include "../command.hpp"
@@ -19,13 +20,30 @@ class json final : public command {
   }
 
   int run(output& out) override {
-    return input_.read(out, [&](const livesend::event_view& ev) {
-      livesend::write_json(out.buffer(), ev, options_);
-      out.buffer().push_back('\n');
-    });
+    // Each event is written as JSON on the thread that parsed it; the main thread copies the
+    // lines out in input order.
+    return input_.read_prepared(out, [this] { return std::make_unique<line>(options_); });
   }
 
  private:
+  /// One event's JSON line.
+  class line final : public event_output {
+   public:
+    explicit line(const livesend::write_options& options) : options_(options) {}
+    void prepare(const livesend::event_view& ev) override {
+      text_.clear();
+      livesend::write_json(text_, ev, options_);
+      text_.push_back('\n');
+    }
+    void emit(output& out) override {
+      out.buffer().append(text_.data(), text_.data() + text_.size());
+    }
+
+   private:
+    const livesend::write_options& options_;
+    fmt::memory_buffer text_;
+  };
+
   event_input input_;
   livesend::write_options options_;  // --redact: the library masks what the schema marks personal
 };

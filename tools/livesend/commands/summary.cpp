@@ -1,6 +1,7 @@
 // tools/livesend/commands/summary.cpp: `livesend summary`, a readable report of each event.
 #include <CLI/CLI.hpp>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -88,16 +89,33 @@ class summary final : public command {
   }
 
   int run(output& out) override {
-    return input_.read(out, [&](const livesend::event_view& ev) {
-      if (reports_++ != 0) out.buffer().push_back('\n');
-      write_summary(out.buffer(), ev, redact_, scratch_);
-    });
+    // Each report is written on the thread that parsed its event; the main thread copies them
+    // out in input order, a blank line between two.
+    return input_.read_prepared(out, [this] { return std::make_unique<report>(*this); });
   }
 
  private:
+  /// One event's report.
+  class report final : public event_output {
+   public:
+    explicit report(summary& command) : command_(command) {}
+    void prepare(const livesend::event_view& ev) override {
+      text_.clear();
+      write_summary(text_, ev, command_.redact_, scratch_);
+    }
+    void emit(output& out) override {
+      if (command_.reports_++ != 0) out.buffer().push_back('\n');
+      out.buffer().append(text_.data(), text_.data() + text_.size());
+    }
+
+   private:
+    summary& command_;  // its redact_ read on any thread, its reports_ counted on the main one
+    fmt::memory_buffer text_;
+    std::string scratch_;
+  };
+
   event_input input_;
   bool redact_ = false;
-  std::string scratch_;
   std::size_t reports_ = 0;
 };
 
