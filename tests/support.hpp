@@ -5,7 +5,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -47,6 +49,21 @@ inline std::string replace_once(std::string text, std::string_view from, std::st
   text.replace(at, from.size(), to);
   return text;
 }
+
+/// A source for read_stream and record_reader: `text`, at most `gulp` bytes a call (as a pipe
+/// gives what it holds), 0 at its end. `at` is how much has been read.
+struct chunked_source {
+  std::string_view text;
+  std::size_t gulp = static_cast<std::size_t>(-1);
+  std::size_t at = 0;
+
+  std::size_t operator()(char* into, std::size_t room) {
+    const std::size_t n = std::min({room, gulp, text.size() - at});
+    std::memcpy(into, text.data() + at, n);
+    at += n;
+    return n;
+  }
+};
 
 /// The seed with one edit.
 inline std::string seed_with(std::string_view from, std::string_view to) {

@@ -132,14 +132,8 @@ TEST_CASE("a stream parsed on several threads allocates nothing per event", "[al
     auto run = [&](const std::string& text) {
       livesend::parser parser;
       livesend::event_view ev;
-      std::size_t at = 0;
       std::size_t good_events = 0;
-      auto read = [&](char* into, std::size_t room) {
-        const std::size_t n = std::min(room, text.size() - at);
-        std::memcpy(into, text.data() + at, n);
-        at += n;
-        return n;
-      };
+      test::chunked_source read{text};
       livesend::parallel how{jobs};
       how.piece_size = std::size_t{1} << 16;
       const std::size_t n = allocations_during([&] {
@@ -174,13 +168,7 @@ TEST_CASE("the ordered sink allocates nothing per event on any thread", "[alloc]
     auto run = [&](const std::string& text) {
       livesend::parser parser;
       livesend::event_view ev;
-      std::size_t at = 0;
-      auto read = [&](char* into, std::size_t room) {
-        const std::size_t n = std::min(room, text.size() - at);
-        std::memcpy(into, text.data() + at, n);
-        at += n;
-        return n;
-      };
+      test::chunked_source read{text};
       livesend::parallel how{jobs};
       how.piece_size = std::size_t{1} << 16;
       fmt::memory_buffer all;

@@ -61,13 +61,7 @@ run_result read_all(std::string_view text, std::size_t jobs, std::size_t gulp,
                     const livesend::parse_options& options, livesend::parallel how = {}) {
   livesend::parser parser(options);
   livesend::event_view ev;
-  std::size_t at = 0;
-  auto read = [&](char* into, std::size_t room) {
-    const std::size_t n = std::min({room, gulp, text.size() - at});
-    std::memcpy(into, text.data() + at, n);
-    at += n;
-    return n;
-  };
+  test::chunked_source read{text, gulp};
   run_result out;
   auto on_record = [&](const livesend::stream_record& r, const livesend::error& e,
                        const livesend::event_view& v) {
@@ -184,15 +178,7 @@ TEST_CASE("parallel read_stream stops when on_record returns false", "[parallel]
       INFO("jobs " << jobs << ", stop after " << stop_after);
       livesend::parser parser;
       livesend::event_view ev;
-      std::size_t at = 0;
-      std::size_t read_bytes = 0;
-      auto read = [&](char* into, std::size_t room) {
-        const std::size_t n = std::min({room, std::size_t{4096}, text.size() - at});
-        std::memcpy(into, text.data() + at, n);
-        at += n;
-        read_bytes += n;
-        return n;
-      };
+      test::chunked_source read{text, std::size_t{4096}};
       std::size_t calls = 0;
       const livesend::stream_stats stats = livesend::read_stream(
           parser, read, ev,
@@ -206,7 +192,7 @@ TEST_CASE("parallel read_stream stops when on_record returns false", "[parallel]
       CHECK(calls == stop_after);
       CHECK(stats.events == stop_after);
       // Stopped promptly: no more than the records in flight were read past the last one.
-      CHECK(read_bytes < (stop_after + 2 * 512) * (good.size() + 1) + (std::size_t{1} << 20));
+      CHECK(read.at < (stop_after + 2 * 512) * (good.size() + 1) + (std::size_t{1} << 20));
     }
   }
 }
@@ -217,13 +203,7 @@ TEST_CASE("parallel read_stream: an exception in on_record joins the workers", "
   for (int i = 0; i < 200; ++i) text += good + "\n";
   livesend::parser parser;
   livesend::event_view ev;
-  std::size_t at = 0;
-  auto read = [&](char* into, std::size_t room) {
-    const std::size_t n = std::min(room, text.size() - at);
-    std::memcpy(into, text.data() + at, n);
-    at += n;
-    return n;
-  };
+  test::chunked_source read{text};
   std::size_t calls = 0;
   CHECK_THROWS_AS(
       livesend::read_stream(
@@ -243,13 +223,7 @@ TEST_CASE("parallel read_stream: owning events, and the single-thread path stops
   for (const std::size_t jobs : {1, 2}) {
     livesend::parser parser;
     livesend::event ev;
-    std::size_t at = 0;
-    auto read = [&](char* into, std::size_t room) {
-      const std::size_t n = std::min(room, text.size() - at);
-      std::memcpy(into, text.data() + at, n);
-      at += n;
-      return n;
-    };
+    test::chunked_source read{text};
     std::vector<std::string> tenants;
     const livesend::stream_stats stats = livesend::read_stream(
         parser, read, ev,
@@ -292,13 +266,7 @@ prepared_run read_prepared(std::string_view text, std::size_t jobs, std::size_t 
                            const livesend::parse_options& options, livesend::parallel how = {}) {
   livesend::parser parser(options);
   livesend::event_view ev;
-  std::size_t at = 0;
-  auto read = [&](char* into, std::size_t room) {
-    const std::size_t n = std::min({room, gulp, text.size() - at});
-    std::memcpy(into, text.data() + at, n);
-    at += n;
-    return n;
-  };
+  test::chunked_source read{text, gulp};
   prepared_run out;
   const std::thread::id caller = std::this_thread::get_id();
   if (jobs == 0) {
@@ -378,13 +346,7 @@ TEST_CASE("read_stream_prepared: on_record returning false stops the read",
       INFO("jobs " << jobs << ", stop after " << stop_after);
       livesend::parser parser;
       livesend::event_view ev;
-      std::size_t at = 0;
-      auto read = [&](char* into, std::size_t room) {
-        const std::size_t n = std::min({room, std::size_t{4096}, text.size() - at});
-        std::memcpy(into, text.data() + at, n);
-        at += n;
-        return n;
-      };
+      test::chunked_source read{text, std::size_t{4096}};
       std::atomic<std::size_t> prepared{0};
       std::size_t calls = 0;
       const livesend::stream_stats stats = livesend::read_stream_prepared<std::size_t>(
@@ -418,13 +380,7 @@ TEST_CASE("read_stream_prepared: an exception in prepare or on_record joins the 
       INFO("jobs " << jobs << (in_prepare ? ", in prepare" : ", in on_record"));
       livesend::parser parser;
       livesend::event_view ev;
-      std::size_t at = 0;
-      auto read = [&](char* into, std::size_t room) {
-        const std::size_t n = std::min({room, std::size_t{8192}, text.size() - at});
-        std::memcpy(into, text.data() + at, n);
-        at += n;
-        return n;
-      };
+      test::chunked_source read{text, std::size_t{8192}};
       std::size_t calls = 0;
       CHECK_THROWS_AS(livesend::read_stream_prepared<int>(
                           parser, read, ev,
