@@ -13,13 +13,18 @@
 #   livesend json --jobs 1 FILE >/dev/null / --jobs 2
 #   livesend csv --out DIR --jobs 1 FILE / --jobs 2     (DIR in the temporary folder)
 #   cat FILE | livesend validate --jobs 2               (through a pipe)
+#   two livesend --jobs 1 at once, each on half of FILE  (validate, json, csv: the limit)
 #   livesend_scaling split FILE                         the record reader alone
 #   livesend_scaling walk FILE                          simdjson On-Demand touching every value
 #   jq -c . FILE >/dev/null                             (JQ_RUNS times, 1 by default: slow)
 # Peak RSS is GNU time's maximum resident set size (`/usr/bin/time -v`'s figure; Debian
 # package `time`), CPU s its user + system seconds (on 2 cores the speed-up of --jobs 2 is at
-# most twice the CPU seconds of --jobs 1 over those of --jobs 2). Prints the load average
-# before and after, and a Markdown table: medians, and every run's seconds.
+# most twice the CPU seconds of --jobs 1 over those of --jobs 2). The limit of --jobs 2 on this
+# machine is what two independent processes make of its two cores: each reads, splits and parses
+# its own half of the file (cut at a line between two records), with nothing shared but the
+# machine (caches, memory, the page cache); no thread can hand records to another for less.
+# Prints the load average before and after, and a Markdown table: medians, and every run's
+# seconds.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -51,6 +56,22 @@ while [ "$(stat -c %s "$file")" -lt "$target" ]; do cat "$corpus" >>"$file"; don
 bytes="$(stat -c %s "$file")"
 events="$("$cli" validate --jobs 2 "$file" | sed -n 's/^\([0-9]*\) events.*/\1/p')"
 echo "== $bytes bytes, $events events; $RUNS runs each" >&2
+lines="$(wc -l <"$file")"
+head -n "$((lines / 2))" "$file" >"$tmp/half1.ndjson"
+tail -n "+$((lines / 2 + 1))" "$file" >"$tmp/half2.ndjson"
+mkdir -p "$tmp/csv_half1" "$tmp/csv_half2"
+# halves NAME COMMAND: `livesend COMMAND --jobs 1` on both halves at once (csv: each into its
+# own folder); one timed run of the two.
+halves() {
+  run "$1" bash -c '
+    first=() second=()
+    if [ "$2" = csv ]; then first=(--out "$3/csv_half1") second=(--out "$3/csv_half2"); fi
+    "$1" "$2" "${first[@]}" --jobs 1 --no-progress "$3/half1.ndjson" >/dev/null &
+    pid=$!
+    "$1" "$2" "${second[@]}" --jobs 1 --no-progress "$3/half2.ndjson" >/dev/null
+    status=$?
+    wait "$pid" && exit "$status"' halves "$cli" "$2" "$tmp"
+}
 
 # run NAME COMMAND...: one timed run, "seconds peak_kib cpu_seconds" appended to $tmp/NAME.
 run() {
@@ -67,10 +88,13 @@ for ((i = 1; i <= RUNS; i++)); do
   echo "== round $i" >&2
   run validate1 "$cli" validate --jobs 1 --no-progress "$file"
   run validate2 "$cli" validate --jobs 2 --no-progress "$file"
+  halves validate_halves validate
   run json1 "$cli" json --jobs 1 --no-progress "$file"
   run json2 "$cli" json --jobs 2 --no-progress "$file"
+  halves json_halves json
   run csv1 "$cli" csv --out "$tmp/csv" --jobs 1 --no-progress "$file"
   run csv2 "$cli" csv --out "$tmp/csv" --jobs 2 --no-progress "$file"
+  halves csv_halves csv
   run stdin_outer sh -c 'cat "$1" | /usr/bin/time -f "%e %M %U %S" -o "$3" "$2" validate --jobs 2 --no-progress' sh "$file" "$cli" "$tmp/inner"
   tail -n 1 "$tmp/inner" | awk '{ print $1, $2, $3 + $4 }' >>"$tmp/stdin_inner"
   run split "$scaling" split "$file"
@@ -96,10 +120,13 @@ print("|---|---|---|---|---|---|---|")
 labels = [
     ("validate1", "`livesend validate --jobs 1 FILE`"),
     ("validate2", "`livesend validate --jobs 2 FILE`"),
+    ("validate_halves", "limit: two `validate --jobs 1`, each on half of FILE"),
     ("json1", "`livesend json --jobs 1 FILE > /dev/null`"),
     ("json2", "`livesend json --jobs 2 FILE > /dev/null`"),
+    ("json_halves", "limit: two `json --jobs 1 > /dev/null`, each on half of FILE"),
     ("csv1", "`livesend csv --out DIR --jobs 1 FILE`"),
     ("csv2", "`livesend csv --out DIR --jobs 2 FILE`"),
+    ("csv_halves", "limit: two `csv --jobs 1`, each on half of FILE"),
     ("stdin_inner", "`cat FILE \\| livesend validate --jobs 2`"),
     ("split", "record reader alone (`livesend_scaling split`)"),
     ("walk", "simdjson On-Demand walk (`livesend_scaling walk`)"),
@@ -119,6 +146,11 @@ for name, label in labels:
 print()
 for what in ("validate", "json", "csv"):
     one, two = medians.get(what + "1"), medians.get(what + "2")
+    limit = medians.get(what + "_halves")
     if one and two:
-        print(f"{what} --jobs 2 / --jobs 1: {one / two:.2f}x")
+        line = f"{what} --jobs 2 / --jobs 1: {one / two:.2f}x"
+        if limit:
+            line += (f"; the limit, two processes on the halves / --jobs 1: {one / limit:.2f}x;"
+                     f" --jobs 2 reaches {limit / two:.0%} of it")
+        print(line)
 PY

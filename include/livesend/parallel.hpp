@@ -17,15 +17,18 @@
 // every thread, and the calling thread only hands out what is made.
 //
 // How: `jobs` counts the threads that parse, the calling thread included: jobs - 1 workers are
-// started. The calling thread reads the source and splits it (one record_reader), copies each
-// record once, with its padding, into a batch (a buffer of `batch_bytes` holding up to
-// `batch_records` records) and publishes the batch. A ring of `batches` batches (2 * jobs by
-// default) is in flight. A published batch is claimed whole by the first thread to take the
-// next number (one atomic counter, no static assignment): a worker, or the calling thread
-// whenever it would otherwise wait (the ring full, or the next batch in order not parsed yet).
-// The claimer parses each record in place and, for read_stream_prepared, runs `prepare`; the
-// calling thread then hands the records of the parsed batches out in order. The threads meet
-// once a batch, not once a record.
+// started. The calling thread reads the source into a piece buffer and splits it (the splitter
+// of record_reader), and puts the records, where they are, into a batch (up to `batch_records`
+// records or `batch_bytes` of them), which it publishes; no record is copied. When every
+// record of the piece buffer is in a batch, the buffer goes with its records and the reading
+// goes on in a spare one (the bytes of the record not split yet copied over), free once the
+// last batch with records in it is handed out: three buffers in turn. A ring of `batches`
+// batches (2 * jobs by default) is in flight. A published batch is claimed whole by the first
+// thread to take the next number (one atomic counter, no static assignment): a worker, or the
+// calling thread whenever it would otherwise wait (the ring full, or the next batch in order not
+// parsed yet). The claimer parses each record in place and, for read_stream_prepared, runs
+// `prepare`; the calling thread then hands the records of the parsed batches out in order. The
+// threads meet once a batch, not once a record.
 //
 // read_stream hands out events, and an event_view points into its parser's buffers until that
 // parser parses again, so each record there keeps its parser until it is handed out: a parser
@@ -34,9 +37,9 @@
 // keep the memory of a long record). read_stream_prepared needs the event only while prepare
 // runs: a parser and an event per thread, and per place only the error, a copy of the unknown
 // keys and the Out; a working set that stays in the threads' caches (on 2 cores, json ran
-// markedly slower with a parser per place). Memory is bounded whatever the stream's size: the
-// reader's piece buffer, the ring's buffers (a record longer than `batch_bytes` gets a buffer
-// of its own size, up to the parser's max_input_size), the parsers, events and Outs.
+// markedly slower with a parser per place). Memory is bounded whatever the stream's size: three
+// piece buffers (each grown, as record_reader's, to hold the longest record up to the parser's
+// max_input_size), the ring's entries, the parsers, events and Outs.
 //
 // Threads: `read` and `on_record` are only ever called on the calling thread, one call at a
 // time, as with read_stream: they need not be thread-safe. `prepare` runs on any of the
@@ -80,8 +83,10 @@ namespace livesend {
 struct parallel {
   std::size_t jobs = 1;  ///< threads that parse, the calling thread included (jobs - 1 are
                          ///< started); 1: the single-thread read_stream, no thread
-  std::size_t piece_size = std::size_t{1} << 20;     ///< the reader's piece (see record_reader)
-  std::size_t batch_bytes = std::size_t{256} << 10;  ///< bytes of one batch buffer
+  std::size_t piece_size = std::size_t{1} << 20;     ///< bytes read at a time into one of three
+                                                     ///< piece buffers (see record_reader)
+  std::size_t batch_bytes = std::size_t{256} << 10;  ///< a batch is full once its records hold
+                                                     ///< this many bytes
   std::size_t batch_records = 16;  ///< records of one batch (each with a parser and an event)
   std::size_t batches = 0;         ///< batches in the ring; 0: 2 * jobs (at least 2)
 };
@@ -142,7 +147,6 @@ bool call_on_record(OnRecord& on_record, Args&... args) {
 template <class S, class Out, bool Events>
 class parallel_reader {
  public:
-  static constexpr std::size_t padding = simdjson::SIMDJSON_PADDING;
   /// A parser of a place that parsed a record longer than this is made anew before its next
   /// record, so that the many parsers of the ring do not all keep the memory of a long record.
   static constexpr std::size_t long_record = std::size_t{64} << 10;
@@ -152,10 +156,10 @@ class parallel_reader {
         workers_count_(how.jobs - 1),
         batches_(how.batches != 0 ? how.batches : std::max<std::size_t>(2, 2 * how.jobs)),
         batch_records_(how.batch_records == 0 ? 1 : how.batch_records),
+        batch_bytes_(how.batch_bytes),
         ring_(new batch[batches_]) {
     for (std::size_t i = 0; i < batches_; ++i) {
       batch& b = ring_[i];
-      b.reserve(how.batch_bytes);
       b.entries.reset(new entry[batch_records_]);
       if constexpr (Events) {
         b.slots.reset(new std::unique_ptr<slot>[batch_records_]);
@@ -180,39 +184,57 @@ class parallel_reader {
     }
   }
 
-  template <class Reader, class Prepare, class OnRecord>
-  stream_stats run(Reader& reader, Prepare& prepare, OnRecord& on_record) {
+  template <class Read, class Prepare, class OnRecord>
+  stream_stats run(piece_splitter& pieces, Read& read, Prepare& prepare, OnRecord& on_record) {
     stream_stats stats;
     stream_record record;
     error err;
     bool have = false;  // `record` read, not placed yet
+    bool full = false;  // every record of the reader's buffer is placed: it needs a spare one
     bool end = false;
     for (;;) {
       while (delivered_ < published_ && is_parsed(delivered_)) {
-        if (!deliver(ring_[delivered_ % batches_], on_record, stats)) return stats;
+        if (!deliver(ring_[delivered_ % batches_], on_record, stats)) {
+          stop_and_join();
+          return stats;
+        }
         ++delivered_;
       }
       if (failed_.load()) break;
       if (!end) {
-        if (!have) {
-          have = reader.next(record, err);
-          if (!have) {
-            end = true;
-            publish();
-            finished_.store(true);
-            workers_wait_.notify();
+        if (full) {
+          publish();  // its records go to the parsing threads with the buffer
+          if (exchange(pieces)) {
+            full = false;
             continue;
           }
+        } else {
+          if (!have) {
+            const piece_splitter::outcome outcome = pieces.next(read, record);
+            if (outcome == piece_splitter::outcome::full) {
+              full = true;
+              continue;
+            }
+            have = record_outcome(outcome, pieces, record, err);
+            if (!have) {
+              end = true;
+              publish();
+              finished_.store(true);
+              workers_wait_.notify();
+              continue;
+            }
+          }
+          if (place(record, err, err ? 0 : pieces.room(record.text))) {
+            have = false;
+            continue;
+          }
+          publish();  // no room: what is filled goes to the parsing threads
         }
-        if (place(record, err)) {
-          have = false;
-          continue;
-        }
-        publish();  // no room: what is filled goes to the parsing threads
       }
       if (end && delivered_ == published_) break;
-      // The ring is full, or the next batch in order is not parsed: parse one meanwhile, or
-      // wait for it (a batch can only be published by this thread, so none comes meanwhile).
+      // The ring is full, the next batch in order is not parsed, or the next spare buffer
+      // still holds records: parse a batch meanwhile, or wait for one (a batch can only be
+      // published by this thread, so none comes meanwhile).
       if (parse_one(prepare, caller_slot_)) continue;
       const std::size_t k = delivered_;
       caller_wait_.wait([&] { return is_parsed(k) || failed_.load(); });
@@ -259,34 +281,34 @@ class parallel_reader {
   };
 
   struct batch {
-    std::unique_ptr<char[]> bytes;
-    std::size_t capacity = 0;
-    std::size_t used = 0;
+    std::size_t used = 0;   // bytes of its records
     std::size_t count = 0;  // records
     std::unique_ptr<entry[]> entries;
     std::unique_ptr<std::unique_ptr<slot>[]> slots;  // Events: made by the parsing threads
     std::unique_ptr<result[]> results;               // else
     std::atomic<std::size_t> parsed;                 // k + 1 once batch k is parsed
-
-    void reserve(std::size_t want) {
-      if (want <= capacity && bytes) return;
-      bytes.reset(new char[want + padding]);
-      capacity = want;
-    }
   };
+
+  /// A piece buffer the reader goes on in when its own is full of records waiting in batches.
+  struct spare {
+    std::unique_ptr<char[]> bytes;
+    std::size_t capacity = 0;
+    std::size_t used_until = 0;  // free once the batches before this one are handed out
+  };
+  static constexpr std::size_t spares = 2;
 
   bool is_parsed(std::size_t k) const noexcept {
     return ring_[k % batches_].parsed.load() == k + 1;
   }
 
-  /// Copies the record into the batch being filled (or the next one, when free) and returns
-  /// true; false when there is no room until a batch is handed out.
-  bool place(const stream_record& record, error& err) {
-    const std::size_t need = err ? 0 : record.text.size() + padding;
+  /// Puts the record (its text where the reader has it, `room` bytes readable from its first)
+  /// into the batch being filled, or the next one when free, and returns true; false when there
+  /// is no room until a batch is handed out.
+  bool place(const stream_record& record, error& err, std::size_t room) {
     if (open_) {
       batch& b = ring_[published_ % batches_];
-      if (b.count < batch_records_ && b.used + need <= b.capacity + padding) {
-        append(b, record, err, need);
+      if (b.count < batch_records_ && b.used < batch_bytes_) {
+        append(b, record, err, room);
         return true;
       }
       publish();
@@ -296,28 +318,29 @@ class parallel_reader {
     batch& b = ring_[k % batches_];
     b.used = 0;
     b.count = 0;
-    if (need > b.capacity + padding) b.reserve(record.text.size());  // a long record
     open_ = true;
-    append(b, record, err, need);
+    append(b, record, err, room);
     return true;
   }
 
-  void append(batch& b, const stream_record& record, error& err, std::size_t need) {
+  void append(batch& b, const stream_record& record, error& err, std::size_t room) {
     entry& e = b.entries[b.count++];
     e.record = record;
     e.passed_over = std::move(err);
     err = error();
-    if (need == 0) {
-      e.record.text = std::string_view();
-      e.room = 0;
-      return;
-    }
-    char* at = b.bytes.get() + b.used;
-    std::memcpy(at, record.text.data(), record.text.size());
-    std::memset(at + record.text.size(), 0, padding);
-    e.record.text = std::string_view(at, record.text.size());
-    e.room = b.capacity + padding - b.used;
-    b.used += need;
+    e.room = room;
+    b.used += record.text.size();
+  }
+
+  /// The reader's buffer, every record of it in a published batch, for the next spare, when
+  /// the batches with records in that one are handed out; false when they are not yet.
+  bool exchange(piece_splitter& pieces) {
+    spare& s = spares_[next_spare_];
+    if (delivered_ < s.used_until) return false;
+    pieces.exchange(s.bytes, s.capacity);
+    s.used_until = published_;
+    next_spare_ = (next_spare_ + 1) % spares;
+    return true;
   }
 
   /// Hands the batch being filled to the parsing threads.
@@ -445,7 +468,10 @@ class parallel_reader {
   std::size_t workers_count_;
   std::size_t batches_;
   std::size_t batch_records_;
+  std::size_t batch_bytes_;
   std::unique_ptr<batch[]> ring_;
+  spare spares_[spares];
+  std::size_t next_spare_ = 0;
   std::vector<std::thread> workers_;
   basic_event<S> unparsed_;  // handed with a record passed over (meaningless: it has an error)
   std::unique_ptr<slot> caller_slot_;  // the calling thread's parser and event (without Events)
@@ -473,14 +499,16 @@ class parallel_reader {
 template <class S, class Out, bool Events, class Read, class Prepare, class OnRecord>
 stream_stats run_parallel(const parse_options& options, Read& read, Prepare& prepare,
                           OnRecord& on_record, const parallel& how) {
+  // The buffers the workers read records in outlive them (the pool joins them when it ends).
+  piece_splitter pieces(options.max_input_size, how.piece_size);
+  pieces.hold(true);
   parallel_reader<S, Out, Events> pool(options, how);
   auto source = [&](char* into, std::size_t room) -> std::size_t {
     pool.before_read();
     return read(into, room);
   };
-  record_reader<decltype(source)&> reader(source, options.max_input_size, how.piece_size);
   pool.start(prepare);
-  return pool.run(reader, prepare, on_record);
+  return pool.run(pieces, source, prepare, on_record);
 }
 
 }  // namespace detail
@@ -496,8 +524,8 @@ stream_stats run_parallel(const parse_options& options, Read& read, Prepare& pre
 /// An `on_record` that returns false stops the reading: no more records are read or handed
 /// out, and the workers are joined before this returns. With `how.jobs` <= 1 this is
 /// read_stream(p, read, scratch, ..., how.piece_size) on this thread, with one Out, prepare
-/// then on_record for each record. Memory: the reader's piece buffer, `batches` buffers of
-/// `batch_bytes` (each grown to the longest record it held), a parser and an event per thread
+/// then on_record for each record. Memory: three piece buffers of `piece_size` (each grown to
+/// the longest record it held), a parser and an event per thread
 /// (made from `p.options()`; `p` and `scratch` are used only when jobs <= 1) and `batches *
 /// batch_records` Outs (value-initialized); nothing is allocated per record once they have
 /// seen the workload (an error's message excepted, as in read_stream, an unknown key's path,

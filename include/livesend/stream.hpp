@@ -101,6 +101,33 @@ inline error framing_error(const detail::framed_record& record) {
   return err;
 }
 
+namespace detail {
+
+/// What piece_splitter::next gave, as record_reader hands it out: true for a record, with `err`
+/// ok for a record held, the framing error of a record that is none, or the `input_too_large`
+/// error of a record passed over; false at the end (or `full`).
+inline bool record_outcome(piece_splitter::outcome outcome, const piece_splitter& pieces,
+                           const framed_record& record, error& err) {
+  if (err) err = error();
+  switch (outcome) {
+    case piece_splitter::outcome::record:
+      if (record.problem != nullptr) err = framing_error(record);
+      return true;
+    case piece_splitter::outcome::too_long:
+      err = error(error_code::input_too_large, {}, record.offset, record.line,
+                  "record of more than " + std::to_string(pieces.max_record_size()) +
+                      " bytes (the parser's max_input_size); passed over");
+      err.set_column(record.column);
+      return true;
+    case piece_splitter::outcome::end:
+    case piece_splitter::outcome::full:
+      break;
+  }
+  return false;
+}
+
+}  // namespace detail
+
 /// Hands out the records of a stream read from any source, one on request, in memory bounded
 /// by the longest record: the records `parse_stream` would find in the whole stream, with the
 /// same texts, offsets, lines and indexes; it finds records, it does not parse them.
@@ -128,21 +155,7 @@ class record_reader {
   /// `input_too_large` error of a record passed over. The record's text stays valid until the
   /// next call; `padded(record)` views it with its readable padding, to parse it in place.
   bool next(stream_record& out, error& err) {
-    if (err) err = error();
-    switch (pieces_.next(source_, out)) {
-      case detail::piece_splitter::outcome::record:
-        if (out.problem != nullptr) err = framing_error(out);
-        return true;
-      case detail::piece_splitter::outcome::too_long:
-        err = error(error_code::input_too_large, {}, out.offset, out.line,
-                    "record of more than " + std::to_string(pieces_.max_record_size()) +
-                        " bytes (the parser's max_input_size); passed over");
-        err.set_column(out.column);
-        return true;
-      case detail::piece_splitter::outcome::end:
-        break;
-    }
-    return false;
+    return detail::record_outcome(pieces_.next(source_, out), pieces_, out, err);
   }
 
   /// The text of a record that next() just gave, with SIMDJSON_PADDING readable bytes past it

@@ -599,6 +599,12 @@ class record_splitter {
 /// buffer, and reads again only when none is left: a record is handed out as soon as its bytes
 /// have arrived, whatever follows (`tail -f events.ndjson | ...`). Allocates only when the
 /// buffer grows.
+///
+/// By default the records handed out are done with at the next read: the bytes not split yet
+/// move to the buffer's start, over them. A caller that keeps records while more are read (the
+/// parallel reader: they wait in a batch for a thread to parse them) sets `hold(true)`: then
+/// next() returns `full` where it would move bytes over a record it handed out, and the caller
+/// takes the buffer, records and all, with exchange(), giving a spare one to go on in.
 class piece_splitter {
  public:
   static constexpr std::size_t padding = simdjson::SIMDJSON_PADDING;
@@ -607,6 +613,7 @@ class piece_splitter {
     record,    ///< a record, its text in the buffer
     too_long,  ///< a record longer than max_record_size, passed over: empty text
     end,       ///< the end of the stream
+    full,      ///< (hold) every record of the buffer is handed out: exchange() it, then next()
   };
 
   piece_splitter(std::size_t max_record_size, std::size_t piece_size) noexcept
@@ -627,10 +634,22 @@ class piece_splitter {
         refill_ = false;
         fill(read);
         splitter_.resume(std::string_view(buffer_.get(), size_), end_);
+        exhausted_ = false;
       }
-      if (splitter_.next(out)) return outcome::record;
+      if (!exhausted_) {
+        if (splitter_.next(out)) {
+          ++handed_;
+          return outcome::record;
+        }
+        exhausted_ = true;
+      }
       if (end_) return outcome::end;
-      keep_from(splitter_.pending());
+      if (hold_ && handed_ != 0) return outcome::full;
+      if (moved_) {
+        moved_ = false;
+      } else {
+        keep_from(splitter_.pending());
+      }
       refill_ = true;
       if (size_ > limit_) {
         pass_over(read, out);
@@ -640,6 +659,28 @@ class piece_splitter {
         reserve(std::min(capacity_ * 2, limit_ + capacity_));  // a long record: room for more
       }
     }
+  }
+
+  /// Whether next() returns `full` rather than move bytes over the records it handed out.
+  void hold(bool on) noexcept { hold_ = on; }
+
+  /// After next() returned `full`: the buffer, with the records handed out from it, goes to
+  /// `spare` (its bytes stay where they are); the buffer `spare` held (made, or made larger,
+  /// when it cannot hold the bytes not split yet and a piece) takes those bytes and is read on.
+  void exchange(std::unique_ptr<char[]>& spare, std::size_t& spare_capacity) {
+    const std::size_t from = splitter_.pending();
+    const std::size_t rest = size_ - from;
+    const std::size_t want = std::max(piece_size_, rest);
+    if (!spare || spare_capacity < want) {
+      spare.reset(new char[want + padding]);
+      spare_capacity = want;
+    }
+    std::memcpy(spare.get(), buffer_.get() + from, rest);
+    std::swap(buffer_, spare);
+    std::swap(capacity_, spare_capacity);
+    size_ = rest;
+    handed_ = 0;
+    moved_ = true;
   }
 
   /// The readable bytes from the first byte of `text`, a record's text that next() gave: at least
@@ -673,6 +714,7 @@ class piece_splitter {
 
   /// The buffer's bytes from `from` on move to its start; those before are done with.
   void keep_from(std::size_t from) noexcept {
+    handed_ = 0;
     size_ -= from;
     std::memmove(buffer_.get(), buffer_.get() + from, size_);
   }
@@ -700,9 +742,13 @@ class piece_splitter {
   std::size_t size_ = 0;
   std::size_t limit_;
   std::size_t piece_size_;
+  std::size_t handed_ = 0;  // records handed out from the buffer since its bytes last moved
   bool started_ = false;
   bool end_ = false;
   bool refill_ = false;
+  bool exhausted_ = false;  // splitter_ has no record left in the buffer
+  bool hold_ = false;
+  bool moved_ = false;  // exchange() moved the bytes not split yet
   record_splitter splitter_{std::string_view(), false};
 };
 
