@@ -350,13 +350,7 @@ std::vector<seen_record> in_pieces(std::string_view buffer, std::size_t piece, s
                                    livesend::parse_options options = {}) {
   livesend::parser parser(options);
   livesend::event_view ev;
-  std::size_t at = 0;
-  auto read = [&](char* into, std::size_t room) {
-    const std::size_t n = std::min({room, gulp, buffer.size() - at});
-    std::memcpy(into, buffer.data() + at, n);
-    at += n;
-    return n;
-  };
+  test::chunked_source read{buffer, gulp};
   return collect([&](auto&& f) { return livesend::read_stream(parser, read, ev, f, piece); },
                  stats);
 }
@@ -511,15 +505,8 @@ TEST_CASE("record_reader hands out the records record_splitter finds, whatever t
   for (const std::string& buffer : streams) {
     const auto expected = split(buffer);
     for (const std::size_t piece : {std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
-      std::size_t at = 0;
-      livesend::record_reader records(
-          [&](char* into, std::size_t room) {
-            const std::size_t n = std::min(room, buffer.size() - at);
-            std::memcpy(into, buffer.data() + at, n);
-            at += n;
-            return n;
-          },
-          livesend::parse_options{}.max_input_size, piece);
+      livesend::record_reader records(test::chunked_source{buffer},
+                                      livesend::parse_options{}.max_input_size, piece);
       livesend::stream_record r;
       livesend::error err;
       std::size_t i = 0;
@@ -597,15 +584,7 @@ TEST_CASE("piece_splitter in hold mode: the records handed out keep their bytes"
 TEST_CASE("record_reader passes over a record too long to hold, with its error",
           "[stream][reader]") {
   const std::string buffer = "{\"a\":1}\n{\"" + std::string(100, 'x') + "\":1}\n{\"b\":2}\n";
-  std::size_t at = 0;
-  livesend::record_reader records(
-      [&](char* into, std::size_t room) {
-        const std::size_t n = std::min(room, buffer.size() - at);
-        std::memcpy(into, buffer.data() + at, n);
-        at += n;
-        return n;
-      },
-      32, 16);
+  livesend::record_reader records(test::chunked_source{buffer}, 32, 16);
   livesend::stream_record r;
   livesend::error err;
   REQUIRE(records.next(r, err));
@@ -643,16 +622,7 @@ TEST_CASE("a record's unknown keys come with it, located in the stream", "[strea
         for (const livesend::unknown_key& key : r.unknown_keys) keys.push_back(key);
       };
       if (pieces) {
-        std::size_t at = 0;
-        (void)livesend::read_stream(
-            parser,
-            [&](char* into, std::size_t room) {
-              const std::size_t n = std::min({room, std::size_t{100}, text->size() - at});
-              std::memcpy(into, text->data() + at, n);
-              at += n;
-              return n;
-            },
-            ev, on_record, 512);
+        (void)livesend::read_stream(parser, test::chunked_source{*text, 100}, ev, on_record, 512);
       } else {
         (void)livesend::parse_stream(parser, *text, ev, on_record);
       }
@@ -708,15 +678,7 @@ TEST_CASE("record_reader hands out a record as soon as it has arrived", "[stream
 
 TEST_CASE("a record passed over as too long has its column", "[stream][reader][column]") {
   const std::string buffer = "{\"a\":1} {\"" + std::string(100, 'x') + "\":1} {\"b\":2}";
-  std::size_t at = 0;
-  livesend::record_reader records(
-      [&](char* into, std::size_t room) {
-        const std::size_t n = std::min(room, buffer.size() - at);
-        std::memcpy(into, buffer.data() + at, n);
-        at += n;
-        return n;
-      },
-      32, 16);
+  livesend::record_reader records(test::chunked_source{buffer}, 32, 16);
   livesend::stream_record r;
   livesend::error err;
   REQUIRE(records.next(r, err));
@@ -737,15 +699,7 @@ TEST_CASE("a record passed over that ends where a piece starts: the stream goes 
   // no room, gave 0 bytes, and that looked like the end of the stream.)
   for (std::size_t length = 40; length <= 200; ++length) {
     const std::string buffer = "{\"a\":1}\n{\"x\":\"" + std::string(length, 'x') + "\n{\"b\":2}\n";
-    std::size_t at = 0;
-    livesend::record_reader records(
-        [&](char* into, std::size_t room) {
-          const std::size_t n = std::min(room, buffer.size() - at);
-          std::memcpy(into, buffer.data() + at, n);
-          at += n;
-          return n;
-        },
-        32, 16);
+    livesend::record_reader records(test::chunked_source{buffer}, 32, 16);
     livesend::stream_record r;
     livesend::error err;
     std::vector<std::string> texts;
