@@ -23,8 +23,10 @@
 // record of the piece buffer is in a batch, the buffer goes with its records and the reading
 // goes on in a spare one (the bytes of the record not split yet copied over), free once the
 // last batch with records in it is handed out: three buffers in turn. A ring of `batches`
-// batches (2 * jobs by default) is in flight. A published batch is claimed whole by the first
-// thread to take the next number (one atomic counter, no static assignment): a worker, or the
+// batches is in flight (by default 2 * jobs for read_stream, whose places each hold a parser,
+// and 6 * jobs for read_stream_prepared, whose places are light: more batches waiting keep every
+// thread parsing while the calling thread writes out). A published batch is claimed whole by the
+// first thread to take the next number (one atomic counter, no static assignment): a worker, or the
 // calling thread whenever it would otherwise wait (the ring full, or the next batch in order not
 // parsed yet). The claimer parses each record in place and, for read_stream_prepared, runs
 // `prepare`; the calling thread then hands the records of the parsed batches out in order. The
@@ -88,7 +90,8 @@ struct parallel {
   std::size_t batch_bytes = std::size_t{256} << 10;  ///< a batch is full once its records hold
                                                      ///< this many bytes
   std::size_t batch_records = 16;  ///< records of one batch (each with a parser and an event)
-  std::size_t batches = 0;         ///< batches in the ring; 0: 2 * jobs (at least 2)
+  std::size_t batches = 0;         ///< batches in the ring; 0: 2 * jobs for read_stream, 6 * jobs
+                                   ///< for read_stream_prepared
 };
 
 namespace detail {
@@ -154,7 +157,8 @@ class parallel_reader {
   parallel_reader(const parse_options& options, const parallel& how)
       : options_(options),
         workers_count_(how.jobs - 1),
-        batches_(how.batches != 0 ? how.batches : std::max<std::size_t>(2, 2 * how.jobs)),
+        batches_(how.batches != 0 ? how.batches
+                                  : std::max<std::size_t>(2, (Events ? 2 : 6) * how.jobs)),
         batch_records_(how.batch_records == 0 ? 1 : how.batch_records),
         batch_bytes_(how.batch_bytes),
         ring_(new batch[batches_]) {
