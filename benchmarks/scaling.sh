@@ -13,16 +13,16 @@
 #   livesend json --jobs 1 FILE >/dev/null / --jobs 2
 #   livesend csv --out DIR --jobs 1 FILE / --jobs 2     (DIR in the temporary folder)
 #   cat FILE | livesend validate --jobs 2               (through a pipe)
-#   two livesend --jobs 1 at once, each on half of FILE  (validate, json, csv: the limit)
+#   two livesend --jobs 1 at once, each on half of FILE  (validate, json, csv: the reference)
 #   livesend_scaling split FILE                         the record reader alone
 #   livesend_scaling walk FILE                          simdjson On-Demand touching every value
 #   jq -c . FILE >/dev/null                             (JQ_RUNS times, 1 by default: slow)
 # Peak RSS is GNU time's maximum resident set size (`/usr/bin/time -v`'s figure; Debian
 # package `time`), CPU s its user + system seconds (on 2 cores the speed-up of --jobs 2 is at
-# most twice the CPU seconds of --jobs 1 over those of --jobs 2). The limit of --jobs 2 on this
-# machine is what two independent processes make of its two cores: each reads, splits and parses
+# most twice the CPU seconds of --jobs 1 over those of --jobs 2). The reference for --jobs 2 is
+# what two independent processes make of the machine's two cores: each reads, splits and parses
 # its own half of the file (cut at a line between two records), with nothing shared but the
-# machine (caches, memory, the page cache); no thread can hand records to another for less.
+# machine (caches, memory, the page cache) and no record handed from one thread to another.
 # Prints the load average before and after, and a Markdown table: medians, and every run's
 # seconds.
 set -euo pipefail
@@ -120,13 +120,13 @@ print("|---|---|---|---|---|---|---|")
 labels = [
     ("validate1", "`livesend validate --jobs 1 FILE`"),
     ("validate2", "`livesend validate --jobs 2 FILE`"),
-    ("validate_halves", "limit: two `validate --jobs 1`, each on half of FILE"),
+    ("validate_halves", "reference: two `validate --jobs 1` at once, each on half of FILE"),
     ("json1", "`livesend json --jobs 1 FILE > /dev/null`"),
     ("json2", "`livesend json --jobs 2 FILE > /dev/null`"),
-    ("json_halves", "limit: two `json --jobs 1 > /dev/null`, each on half of FILE"),
+    ("json_halves", "reference: two `json --jobs 1 > /dev/null` at once, each on half"),
     ("csv1", "`livesend csv --out DIR --jobs 1 FILE`"),
     ("csv2", "`livesend csv --out DIR --jobs 2 FILE`"),
-    ("csv_halves", "limit: two `csv --jobs 1`, each on half of FILE"),
+    ("csv_halves", "reference: two `csv --jobs 1` at once, each on half of FILE"),
     ("stdin_inner", "`cat FILE \\| livesend validate --jobs 2`"),
     ("split", "record reader alone (`livesend_scaling split`)"),
     ("walk", "simdjson On-Demand walk (`livesend_scaling walk`)"),
@@ -150,7 +150,7 @@ for what in ("validate", "json", "csv"):
     if one and two:
         line = f"{what} --jobs 2 / --jobs 1: {one / two:.2f}x"
         if limit:
-            line += (f"; the limit, two processes on the halves / --jobs 1: {one / limit:.2f}x;"
-                     f" --jobs 2 reaches {limit / two:.0%} of it")
+            line += (f"; the reference, two processes on the halves / --jobs 1: "
+                     f"{one / limit:.2f}x; --jobs 2 / the reference: {limit / two:.2f}")
         print(line)
 PY
