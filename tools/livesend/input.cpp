@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -322,13 +321,8 @@ int event_input::read_file(output& out, livesend::parser& parser, const std::str
       }
       return done(static_cast<bool>(err));
     };
-    // Experiment (reverted in the next commit): the ring's sizes from the environment.
-    livesend::parallel how{jobs};
-    if (const char* e = std::getenv("LS_BR")) how.batch_records = std::strtoul(e, nullptr, 10);
-    if (const char* e = std::getenv("LS_BB")) how.batch_bytes = std::strtoul(e, nullptr, 10) << 10;
-    if (const char* e = std::getenv("LS_B")) how.batches = std::strtoul(e, nullptr, 10);
-    if (const char* e = std::getenv("LS_PS")) how.piece_size = std::strtoul(e, nullptr, 10) << 10;
-    stats = livesend::read_stream_prepared<made>(parser, source, scratch_, prepare, on_record, how);
+    stats = livesend::read_stream_prepared<made>(parser, source, scratch_, prepare, on_record,
+                                                 livesend::parallel{jobs});
   }
   if (!is_stdin) std::fclose(in);
   if (out.failed()) return exit_usage;
