@@ -1,6 +1,9 @@
 // tests/test_write.cpp: write.hpp: the normalized JSON and the round trip.
 #include "livesend/write.hpp"
 
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
 #include <string>
 
 #include "catch.hpp"
@@ -98,4 +101,28 @@ TEST_CASE("write_json appends any record to a buffer", "[write]") {
   CHECK(fmt::to_string(out) ==
         ">{\"DurationMilliseconds\":1500,\"StartedAt\":\"2024-07-14T13:47:38.000001Z\","
         "\"EndedAt\":null,\"PageIndex\":3,\"ThumbnailImageUrl\":\"https://x/3.png\"}");
+}
+
+TEST_CASE("numbers: decimal integers and the shortest double that reads back", "[write]") {
+  // JSON and CSV write numbers through one function; its text is fmt's "{}" (the shortest
+  // round trip), whatever way it is reached.
+  const auto text = [](auto value) {
+    fmt::memory_buffer out;
+    livesend::detail::write_value(out, value);
+    return fmt::to_string(out);
+  };
+  for (const std::int64_t i :
+       {std::int64_t{0}, std::int64_t{-1}, std::int64_t{42},
+        std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()}) {
+    CHECK(text(i) == fmt::format("{}", i));
+  }
+  CHECK(text(std::numeric_limits<std::int64_t>::min()) == "-9223372036854775808");
+  for (const double d : {0.0, -0.0, 0.1, 1.5, -33.8688, 151.2093, 1e21, 1e-7, 5e-324,
+                         std::numeric_limits<double>::max(), 123456789012345680.0}) {
+    CHECK(text(d) == fmt::format("{}", d));
+    CHECK(std::strtod(text(d).c_str(), nullptr) == d);
+  }
+  CHECK(text(0.1) == "0.1");
+  CHECK(text(-0.0) == "-0");
+  CHECK(text(1e21) == "1e+21");
 }

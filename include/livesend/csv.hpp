@@ -107,13 +107,12 @@ class csv_writer {
   }
   void cell(std::size_t column, std::int64_t value) {
     separate(column);
-    fmt::format_to(fmt::appender(*row_), "{}", value);
+    detail::write_value(*row_, value);  // the same digits as in JSON
   }
   void cell(std::size_t column, double value) {
     separate(column);
     if (redact_ && personal_of(column) == personal::coordinate) value = redact_coordinate(value);
-    // fmt writes the shortest text that reads back as the same double.
-    fmt::format_to(fmt::appender(*row_), "{}", value);
+    detail::write_value(*row_, value);  // the shortest text that reads back as the same double
   }
   void cell(std::size_t column, bool value) {
     separate(column);
