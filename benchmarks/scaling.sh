@@ -11,7 +11,8 @@
 # (removed at the end; never committed), then runs, RUNS times each, interleaved:
 #   livesend validate --jobs 1 FILE / --jobs 2 FILE      events/s and MB/s (median)
 #   livesend json --jobs 1 FILE >/dev/null / --jobs 2
-#   livesend csv --out DIR --jobs 1 FILE / --jobs 2     (DIR in the temporary folder)
+#   livesend csv --out DIR --jobs 1 FILE / --jobs 2     (DIR in the temporary folder, removed
+#                                                       before each run, untimed)
 #   cat FILE | livesend validate --jobs 2               (through a pipe)
 #   two livesend --jobs 1 at once, each on half of FILE  (validate, json, csv: the reference)
 #   livesend_scaling split FILE                         the record reader alone
@@ -59,7 +60,6 @@ echo "== $bytes bytes, $events events; $RUNS runs each" >&2
 lines="$(wc -l <"$file")"
 head -n "$((lines / 2))" "$file" >"$tmp/half1.ndjson"
 tail -n "+$((lines / 2 + 1))" "$file" >"$tmp/half2.ndjson"
-mkdir -p "$tmp/csv_half1" "$tmp/csv_half2"
 # halves NAME COMMAND: `livesend COMMAND --jobs 1` on both halves at once (csv: each into its
 # own folder); one timed run of the two.
 halves() {
@@ -92,8 +92,13 @@ for ((i = 1; i <= RUNS; i++)); do
   run json1 "$cli" json --jobs 1 --no-progress "$file"
   run json2 "$cli" json --jobs 2 --no-progress "$file"
   halves json_halves json
+  # Each csv run writes new files: truncating the last run's 280 MB waits for their write-back
+  # (0.1 to 0.2 s, both --jobs alike), which would time the disk, not livesend.
+  rm -rf "$tmp/csv"
   run csv1 "$cli" csv --out "$tmp/csv" --jobs 1 --no-progress "$file"
+  rm -rf "$tmp/csv"
   run csv2 "$cli" csv --out "$tmp/csv" --jobs 2 --no-progress "$file"
+  rm -rf "$tmp/csv_half1" "$tmp/csv_half2"
   halves csv_halves csv
   run stdin_outer sh -c 'cat "$1" | /usr/bin/time -f "%e %M %U %S" -o "$3" "$2" validate --jobs 2 --no-progress' sh "$file" "$cli" "$tmp/inner"
   tail -n 1 "$tmp/inner" | awk '{ print $1, $2, $3 + $4 }' >>"$tmp/stdin_inner"
