@@ -709,3 +709,84 @@ TEST_CASE("a record passed over that ends where a piece starts: the stream goes 
     CHECK(texts[2] == "{\"b\":2}");
   }
 }
+
+TEST_CASE("the container scan ends a value at the same byte with every instruction set",
+          "[stream][split][isa]") {
+  using livesend::detail::framing_isa;
+  using livesend::detail::value_end_scanner;
+  std::vector<framing_isa> isas;
+  for (const framing_isa isa :
+       {framing_isa::bytes, framing_isa::sse2, framing_isa::avx2, framing_isa::avx512}) {
+    if (livesend::detail::framing_isa_available(isa)) isas.push_back(isa);
+  }
+  INFO("instruction sets available: " << isas.size() << " of 4");
+#if LIVESEND_SSE2
+  REQUIRE(isas.size() >= 2);  // bytes and SSE2 at least
+#endif
+  CHECK(livesend::detail::framing_isa_available(livesend::detail::best_framing_isa()));
+
+  struct result {
+    std::size_t piece = 0;  // the piece the value ended in
+    std::size_t end = value_end_scanner::npos;
+    bool cut = false;
+    std::size_t newlines = 0;
+    std::size_t last_line_start = 0;
+    bool operator==(const result& o) const {
+      return piece == o.piece && end == o.end && cut == o.cut && newlines == o.newlines &&
+             last_line_start == o.last_line_start;
+    }
+  };
+  const auto scan = [](framing_isa isa, std::string_view text,
+                       const std::vector<std::size_t>& cuts) {
+    value_end_scanner scanner(isa);
+    result r;
+    std::size_t from = 0;
+    for (std::size_t k = 0; k <= cuts.size(); ++k, ++r.piece) {
+      const std::size_t to = k < cuts.size() ? cuts[k] : text.size();
+      r.end = scanner.feed(text.substr(from, to - from));
+      if (r.end != value_end_scanner::npos) break;
+      from = to;
+    }
+    r.cut = scanner.cut();
+    r.newlines = scanner.newlines();
+    r.last_line_start = scanner.last_line_start();
+    return r;
+  };
+
+  // Values made of what the scan looks at: brackets (in strings and not), quotes, backslash
+  // runs, line feeds (and `{` after them), and runs of plain bytes that cross 64-byte blocks.
+  std::uint64_t state = 12345;
+  const auto next = [&state](std::uint64_t bound) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return (state >> 33) % bound;
+  };
+  const std::string_view alphabet = "{}[]\"\\\n:, a{\"\"}\n";
+  std::vector<std::string> texts;
+  for (int n = 0; n < 3000; ++n) {
+    std::string text(1, next(2) == 0 ? '{' : '[');
+    const std::size_t length = next(400);
+    while (text.size() < length) {
+      if (next(8) == 0) {
+        text.append(next(90), 'x');  // a run of plain bytes
+      } else {
+        text.push_back(alphabet[next(alphabet.size())]);
+      }
+    }
+    texts.push_back(text);
+  }
+  // A real event, and events on lines of their own.
+  texts.push_back(test::seed());
+  texts.push_back(test::seed() + "\n" + test::seed());
+  std::size_t ended = 0;
+  for (const std::string& text : texts) {
+    std::vector<std::size_t> cuts;  // the same pieces for every instruction set
+    for (std::size_t at = next(150); at < text.size(); at += 1 + next(150)) cuts.push_back(at);
+    const result expected = scan(framing_isa::bytes, text, cuts);
+    if (expected.end != value_end_scanner::npos) ++ended;
+    for (const framing_isa isa : isas) {
+      INFO("isa " << static_cast<int>(isa) << ", text " << text);
+      CHECK(scan(isa, text, cuts) == expected);
+    }
+  }
+  CHECK(ended > texts.size() / 4);  // many values end (or are cut) within their text
+}
