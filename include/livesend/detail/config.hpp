@@ -33,23 +33,6 @@
 #include <emmintrin.h>
 #endif
 
-/// With GCC or Clang on x86-64, the stream framing also has AVX2 and AVX-512BW versions of its
-/// byte scan, chosen at run time by what the CPU has (the rest of the build stays baseline
-/// x86-64: no -m flag is needed); LIVESEND_NO_SIMD_DISPATCH keeps SSE2 only.
-#ifndef LIVESEND_SIMD_DISPATCH
-#if LIVESEND_SSE2 && (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && \
-    !defined(LIVESEND_NO_SIMD_DISPATCH)
-#define LIVESEND_SIMD_DISPATCH 1
-#else
-#define LIVESEND_SIMD_DISPATCH 0
-#endif
-#endif
-#if LIVESEND_SIMD_DISPATCH
-#include <immintrin.h>
-#define LIVESEND_TARGET_AVX2 __attribute__((target("avx2")))
-#define LIVESEND_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,pclmul")))
-#endif
-
 /// Keeps a function out of line. The readers of each JSON type are called from every field
 /// of that type: inlined, they would copy simdjson's inline code into each field and the hot
 /// loop would no longer fit the instruction cache (measured: 1,650 L1i misses per event).

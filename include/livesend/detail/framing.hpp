@@ -113,52 +113,12 @@ inline int highest_set_bit(std::uint64_t bits) noexcept {
 #endif
 }
 
-/// The instructions a value_end_scanner scans 64-byte blocks with.
-enum class framing_isa : std::uint8_t {
-  bytes,   ///< none: byte by byte
-  sse2,    ///< four 16-byte compares per byte class (every x86-64)
-  avx2,    ///< two 32-byte compares
-  avx512,  ///< one 64-byte compare into a 64-bit mask (AVX-512BW)
-};
-
-/// Whether this build and this CPU can scan with `isa`.
-inline bool framing_isa_available(framing_isa isa) noexcept {
-  switch (isa) {
-    case framing_isa::bytes:
-      return true;
-    case framing_isa::sse2:
-      return LIVESEND_SSE2 != 0;
-#if LIVESEND_SIMD_DISPATCH
-    case framing_isa::avx2:
-      return __builtin_cpu_supports("avx2") != 0;
-    case framing_isa::avx512:
-      return __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0;
-#endif
-    default:
-      return false;
-  }
-}
-
-/// The widest isa this build and this CPU have (looked up once).
-inline framing_isa best_framing_isa() noexcept {
-  static const framing_isa best = framing_isa_available(framing_isa::avx512) ? framing_isa::avx512
-                                  : framing_isa_available(framing_isa::avx2) ? framing_isa::avx2
-                                  : framing_isa_available(framing_isa::sse2) ? framing_isa::sse2
-                                                                             : framing_isa::bytes;
-  return best;
-}
-
 /// Finds where one record's JSON value ends (rules 2 and 4 of the header's comment), in one pass
 /// over its bytes, which may come in pieces. It does not check the value, only frames it; it
 /// counts the line feeds before the end and remembers where the last line starts.
 class value_end_scanner {
  public:
   static constexpr std::size_t npos = std::string_view::npos;
-
-  value_end_scanner() noexcept = default;
-  /// Scans containers with `isa` (which must be available: framing_isa_available) instead of
-  /// the best one; the same results, for tests.
-  explicit value_end_scanner(framing_isa isa) noexcept : isa_(isa) {}
 
   /// Scans the next piece of the value (the first piece starts with the value's first byte);
   /// returns the offset in `piece` where the record ends (just past the value, or where it is
@@ -390,183 +350,51 @@ class value_end_scanner {
   }
 #endif
 
-#if LIVESEND_SSE2
-  /// One 64-byte block at `i` of the piece, its bytes classified: the record's end in the piece
-  /// (or where it is cut), or npos when the value goes on past the block.
-  /// The unescaped quotes of the block.
-  LIVESEND_ALWAYS_INLINE std::uint64_t quotes_of(const block_bits& bits) noexcept {
-    return bits.quotes & ~escaped_bytes(bits.backslashes);
-  }
-  struct shift_prefix_xor {
-    LIVESEND_ALWAYS_INLINE static std::uint64_t of(std::uint64_t x) noexcept {
-      x ^= x << 1;
-      x ^= x << 2;
-      x ^= x << 4;
-      x ^= x << 8;
-      x ^= x << 16;
-      x ^= x << 32;
-      return x;
-    }
-  };
-  /// `strings`: the prefix XOR of the block's unescaped quotes.
-  LIVESEND_ALWAYS_INLINE std::size_t scan_block(std::string_view piece, std::size_t i,
-                                                const block_bits& bits,
-                                                std::uint64_t strings) noexcept {
-    const char* block = piece.data() + i;
-    if (in_string_) strings = ~strings;
-    in_string_ = (strings >> 63) != 0;
-    const std::uint64_t lf_outside = bits.newlines & ~strings;
-    const std::uint64_t opens = bits.opens & ~strings;
-    const std::uint64_t closes = bits.closes & ~strings;
-    const std::uint64_t line_opens = ((lf_outside << 1) | (after_newline_ ? 1u : 0u)) & opens;
-    const std::uint64_t cuts = (bits.newlines & strings) | line_opens;
-    after_newline_ = (lf_outside >> 63) != 0;
-    std::uint64_t events = opens | closes | cuts;
-    for (; events != 0; events &= events - 1) {
-      const int b = lowest_set_bit(events);
-      const std::uint64_t bit = std::uint64_t{1} << b;
-      if ((cuts & bit) != 0 &&
-          ((bits.newlines & bit) != 0 || (block[b] == '{' && !may_take_brace(piece, i + b)))) {
-        count_block_newlines(i, lf_outside & (bit - 1));
-        return cut_at(i + static_cast<std::size_t>(b));
-      }
-      if (step(block[b], (opens & bit) != 0)) {
-        count_block_newlines(i, lf_outside & (bit - 1));
-        return i + static_cast<std::size_t>(b) + 1;
-      }
-    }
-    count_block_newlines(i, lf_outside);
-    return npos;
-  }
-
-  /// A bracket outside strings, `c`, an open one or not, without a branch on which (they come
-  /// in no order a predictor learns): true when it closes the value. The bit of level depth_
-  /// is written either way: after a close that level is above the open containers, unused.
-  LIVESEND_ALWAYS_INLINE bool step(char c, bool opens) noexcept {
-    const std::size_t level = depth_;
-    if (level < max_tracked_depth) {
-      const std::uint64_t bit = std::uint64_t{1} << (level % 64);
-      const std::uint64_t array = c == '[' ? bit : 0;
-      arrays_[level / 64] = (arrays_[level / 64] & ~bit) | array;
-    }
-    depth_ = level - 1 + 2 * static_cast<std::size_t>(opens);
-    return depth_ == 0;
-  }
-
-  // The whole 64-byte blocks of the piece from `i`, with one isa's classify: the record's end,
-  // or npos with `i` at the first byte not scanned. One loop per isa, so that each is compiled
-  // for its own instructions (the classify inlined, the block step too).
-
-  std::size_t scan_blocks_sse2(std::string_view piece, std::size_t& i) noexcept {
-    std::size_t at = i;  // in a register, not through the reference
-    for (; at + 64 <= piece.size(); at += 64) {
-      const block_bits bits = classify(piece.data() + at);
-      const std::size_t end = scan_block(piece, at, bits, shift_prefix_xor::of(quotes_of(bits)));
-      if (end != npos) return end;
-    }
-    i = at;
-    return npos;
-  }
-#endif
-
-#if LIVESEND_SIMD_DISPATCH
-  LIVESEND_TARGET_AVX2 LIVESEND_ALWAYS_INLINE static std::uint64_t bits_of_avx2(
-      __m256i low, __m256i high) noexcept {
-    return std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(low))} |
-           std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(high))} << 32;
-  }
-
-  LIVESEND_TARGET_AVX2 LIVESEND_ALWAYS_INLINE static block_bits classify_avx2(
-      const char* p) noexcept {
-    const __m256i low = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-    const __m256i high = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
-    // '[' and ']' are '{' and '}' with bit 0x20 clear.
-    const __m256i fold = _mm256_set1_epi8(0x20);
-    const __m256i low_f = _mm256_or_si256(low, fold);
-    const __m256i high_f = _mm256_or_si256(high, fold);
-    const __m256i quote = _mm256_set1_epi8('"');
-    const __m256i open = _mm256_set1_epi8('{');
-    const __m256i close = _mm256_set1_epi8('}');
-    const __m256i backslash = _mm256_set1_epi8('\\');
-    const __m256i newline = _mm256_set1_epi8('\n');
-    block_bits bits;
-    bits.quotes = bits_of_avx2(_mm256_cmpeq_epi8(low, quote), _mm256_cmpeq_epi8(high, quote));
-    bits.opens = bits_of_avx2(_mm256_cmpeq_epi8(low_f, open), _mm256_cmpeq_epi8(high_f, open));
-    bits.closes = bits_of_avx2(_mm256_cmpeq_epi8(low_f, close), _mm256_cmpeq_epi8(high_f, close));
-    bits.backslashes =
-        bits_of_avx2(_mm256_cmpeq_epi8(low, backslash), _mm256_cmpeq_epi8(high, backslash));
-    bits.newlines = bits_of_avx2(_mm256_cmpeq_epi8(low, newline), _mm256_cmpeq_epi8(high, newline));
-    return bits;
-  }
-
-  LIVESEND_TARGET_AVX2 std::size_t scan_blocks_avx2(std::string_view piece,
-                                                    std::size_t& i) noexcept {
-    std::size_t at = i;  // in a register, not through the reference
-    for (; at + 64 <= piece.size(); at += 64) {
-      const block_bits bits = classify_avx2(piece.data() + at);
-      const std::size_t end = scan_block(piece, at, bits, shift_prefix_xor::of(quotes_of(bits)));
-      if (end != npos) return end;
-    }
-    i = at;
-    return npos;
-  }
-
-  LIVESEND_TARGET_AVX512 LIVESEND_ALWAYS_INLINE static block_bits classify_avx512(
-      const char* p) noexcept {
-    const __m512i bytes = _mm512_loadu_si512(p);
-    const __m512i folded = _mm512_or_si512(bytes, _mm512_set1_epi8(0x20));  // '[' as '{'
-    block_bits bits;
-    bits.quotes = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8('"'));
-    bits.opens = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('{'));
-    bits.closes = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('}'));
-    bits.backslashes = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8('\\'));
-    bits.newlines = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8('\n'));
-    return bits;
-  }
-
-  struct clmul_prefix_xor {
-    LIVESEND_TARGET_AVX512 LIVESEND_ALWAYS_INLINE static std::uint64_t of(
-        std::uint64_t x) noexcept {
-      const __m128i all = _mm_set1_epi8(static_cast<char>(0xff));
-      return static_cast<std::uint64_t>(_mm_cvtsi128_si64(
-          _mm_clmulepi64_si128(_mm_cvtsi64_si128(static_cast<long long>(x)), all, 0)));
-    }
-  };
-
-  LIVESEND_TARGET_AVX512 std::size_t scan_blocks_avx512(std::string_view piece,
-                                                        std::size_t& i) noexcept {
-    std::size_t at = i;  // in a register, not through the reference
-    for (; at + 64 <= piece.size(); at += 64) {
-      const block_bits bits = classify_avx512(piece.data() + at);
-      const std::size_t end = scan_block(piece, at, bits, clmul_prefix_xor::of(quotes_of(bits)));
-      if (end != npos) return end;
-    }
-    i = at;
-    return npos;
-  }
-#endif
-
   std::size_t scan_container(std::string_view piece) noexcept {
+    const std::size_t n = piece.size();
     std::size_t i = 0;
-    std::size_t end = npos;
-    switch (isa_) {
-#if LIVESEND_SIMD_DISPATCH
-      case framing_isa::avx512:
-        end = scan_blocks_avx512(piece, i);
-        break;
-      case framing_isa::avx2:
-        end = scan_blocks_avx2(piece, i);
-        break;
-#endif
 #if LIVESEND_SSE2
-      case framing_isa::sse2:
-        end = scan_blocks_sse2(piece, i);
-        break;
-#endif
-      default:
-        break;
+    const char* p = piece.data();
+    for (; i + 64 <= n; i += 64) {
+      const char* block = p + i;
+      const block_bits bits = classify(block);
+      // Inside a string: from its opening quote (included) to its closing one (excluded).
+      std::uint64_t strings = bits.quotes & ~escaped_bytes(bits.backslashes);
+      strings ^= strings << 1;
+      strings ^= strings << 2;
+      strings ^= strings << 4;
+      strings ^= strings << 8;
+      strings ^= strings << 16;
+      strings ^= strings << 32;
+      if (in_string_) strings = ~strings;
+      in_string_ = (strings >> 63) != 0;
+      const std::uint64_t lf_outside = bits.newlines & ~strings;
+      const std::uint64_t opens = bits.opens & ~strings;
+      const std::uint64_t closes = bits.closes & ~strings;
+      const std::uint64_t line_opens = ((lf_outside << 1) | (after_newline_ ? 1u : 0u)) & opens;
+      const std::uint64_t cuts = (bits.newlines & strings) | line_opens;
+      after_newline_ = (lf_outside >> 63) != 0;
+      std::uint64_t events = opens | closes | cuts;
+      for (; events != 0; events &= events - 1) {
+        const int b = lowest_set_bit(events);
+        const std::uint64_t bit = std::uint64_t{1} << b;
+        const std::size_t at = i + static_cast<std::size_t>(b);
+        if ((cuts & bit) != 0 &&
+            ((bits.newlines & bit) != 0 || (block[b] == '{' && !may_take_brace(piece, at)))) {
+          count_block_newlines(i, lf_outside & (bit - 1));
+          return cut_at(at);
+        }
+        if ((opens & bit) != 0) {
+          open(block[b] == '[');
+        } else if ((closes & bit) != 0 && --depth_ == 0) {
+          count_block_newlines(i, lf_outside & (bit - 1));
+          return at + 1;
+        }
+      }
+      count_block_newlines(i, lf_outside);
     }
-    return end != npos ? end : scan_bytes(piece, i, piece.size());
+#endif
+    return scan_bytes(piece, i, n);
   }
 
   std::size_t consumed_ = 0;  // bytes of the value in the pieces before
@@ -580,7 +408,6 @@ class value_end_scanner {
   bool escaped_ = false;
   bool after_newline_ = false;
   bool cut_ = false;
-  framing_isa isa_ = best_framing_isa();
 };
 
 /// Splits a buffer into records by the rule in this header's comment, in order, with their
