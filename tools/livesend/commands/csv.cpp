@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -80,9 +79,6 @@ class csv final : public command {
 
   /// On the main thread: appends one event's rows to the tables, writing out a full buffer.
   void add(output& out, const livesend::csv_writer& event_rows) {
-    // Experiment (reverted in the next commit): LS_SKIP set, the rows are made, not written.
-    static const bool skip = std::getenv("LS_SKIP") != nullptr;
-    if (skip) return;
     if (io_failed_) return;  // reported: the remaining events are read, not written
     for (livesend::table t : livesend::all_tables) {
       const std::string_view text = event_rows.text(t);
