@@ -60,7 +60,7 @@ class csv final : public command {
   }
 
  private:
-  static constexpr std::size_t flush_threshold = std::size_t{64} << 10;  // experiment
+  static constexpr std::size_t flush_threshold = std::size_t{1} << 20;
 
   /// One event's rows, a buffer per table.
   class rows final : public event_output {
