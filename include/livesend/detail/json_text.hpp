@@ -10,7 +10,6 @@
 #include <string_view>
 
 #include "livesend/detail/config.hpp"
-#include "livesend/detail/swar.hpp"
 #include "livesend/error.hpp"
 
 namespace livesend::detail {
@@ -599,45 +598,6 @@ inline bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
     unsigned char lower = x | 0x20;
     if (lower < 'a' || lower > 'z') return false;
   }
-  return true;
-}
-
-/// Bytes read_short_integer may read from its `p`.
-constexpr std::size_t short_integer_reads = 9;
-
-/// Reads the number at `p` when it is a short JSON integer: `-?[0-9]{1,7}` without a leading zero
-/// (but for `0` itself), then JSON whitespace or one of `,:[]{}`. Stores its value and returns
-/// true; returns false for anything else (longer, a fraction or exponent, not a number, a syntax
-/// error), which the general reading takes. `p` has short_integer_reads readable bytes (inside
-/// simdjson's padded input). Accepts nothing simdjson's own integer reading refuses.
-inline bool read_short_integer(const char* p, std::int64_t& out) noexcept {
-  constexpr word_layout digits("dddddddd");
-  const bool negative = *p == '-';
-  p += negative;
-  std::uint64_t values = 0;
-  const std::uint64_t not_digit = digits.mismatch(load_le64(p), values);
-  if (not_digit == 0) return false;  // 8 digits or more
-  const int n = lowest_flagged_byte(not_digit);
-  if (n == 0 || (n > 1 && *p == '0')) return false;
-  switch (p[n]) {
-    case ' ':
-    case '\t':
-    case '\n':
-    case '\r':
-    case ',':
-    case ':':
-    case '[':
-    case ']':
-    case '{':
-    case '}':
-      break;
-    default:
-      return false;
-  }
-  // The n digit values moved up to the top of the word, zeros (leading zeros) below them.
-  const auto value = static_cast<std::int64_t>(
-      eight_digits((values & bytes_below_first_flag(not_digit)) << (8 * (8 - n))));
-  out = negative ? -value : value;
   return true;
 }
 

@@ -125,12 +125,6 @@ class reader {
   }
 
   LIVESEND_NOINLINE bool read(od::value& v, std::int64_t& out) {
-    // Fast path: a short integer read straight from the input (read_short_integer, within its
-    // padding). The value is left unconsumed: the enclosing object or array steps over it, as
-    // over any value not read.
-    static_assert(short_integer_reads < simdjson::SIMDJSON_PADDING,
-                  "the fast path reads the padding");
-    if (read_short_integer(v.raw_json_token().data(), out)) return true;
     auto e = v.get_int64().get(out);
     if (!e) return true;
     od::json_type type{};
