@@ -18,6 +18,10 @@
 #   livesend_scaling split FILE                         the record reader alone
 #   livesend_scaling walk FILE                          simdjson On-Demand touching every value
 #   jq -c . FILE >/dev/null                             (JQ_RUNS times, 1 by default: slow)
+# and what the machine itself gives two processes at once, each on half of FILE, against one on
+# all of it, for work with nothing handed over (the same work in two, the rest of the machine
+# shared): the walk; `cat` (reading the page cache); `dd bs=1M` into a new file (reading and
+# writing the page cache, as `csv` does with its output).
 # Peak RSS is GNU time's maximum resident set size (`/usr/bin/time -v`'s figure; Debian
 # package `time`), CPU s its user + system seconds (on 2 cores the speed-up of --jobs 2 is at
 # most twice the CPU seconds of --jobs 1 over those of --jobs 2). The reference for --jobs 2 is
@@ -73,6 +77,23 @@ halves() {
     wait "$pid" && exit "$status"' halves "$cli" "$2" "$tmp"
 }
 
+# both NAME walk|cat|dd: that work on both halves at once, in two processes; one timed run.
+both() {
+  run "$1" bash -c '
+    one() {
+      case "$1" in
+        walk) "$2" walk "$3/half$4.ndjson" ;;
+        cat) cat "$3/half$4.ndjson" ;;
+        dd) dd if="$3/half$4.ndjson" of="$3/copy$4" bs=1M status=none ;;
+      esac
+    }
+    one "$1" "$2" "$3" 1 &
+    pid=$!
+    one "$1" "$2" "$3" 2
+    status=$?
+    wait "$pid" && exit "$status"' both "$2" "$scaling" "$tmp"
+}
+
 # run NAME COMMAND...: one timed run, "seconds peak_kib cpu_seconds" appended to $tmp/NAME.
 run() {
   local name="$1"
@@ -104,6 +125,14 @@ for ((i = 1; i <= RUNS; i++)); do
   tail -n 1 "$tmp/inner" | awk '{ print $1, $2, $3 + $4 }' >>"$tmp/stdin_inner"
   run split "$scaling" split "$file"
   run walk "$scaling" walk "$file"
+  both walk_halves walk
+  run cat cat "$file"
+  both cat_halves cat
+  rm -f "$tmp/copy" "$tmp/copy1" "$tmp/copy2"
+  run dd dd if="$file" of="$tmp/copy" bs=1M status=none
+  rm -f "$tmp/copy"
+  both dd_halves dd
+  rm -f "$tmp/copy1" "$tmp/copy2"
 done
 if command -v jq >/dev/null; then
   for ((i = 1; i <= JQ_RUNS; i++)); do run jq jq -c . "$file"; done
@@ -136,6 +165,11 @@ labels = [
     ("split", "record reader alone (`livesend_scaling split`)"),
     ("walk", "simdjson On-Demand walk (`livesend_scaling walk`)"),
     ("jq", "`jq -c . FILE > /dev/null`"),
+    ("walk_halves", "machine: two walks at once, each on half of FILE"),
+    ("cat", "machine: `cat FILE > /dev/null`"),
+    ("cat_halves", "machine: two `cat` at once, each on half"),
+    ("dd", "machine: `dd if=FILE of=NEW bs=1M`"),
+    ("dd_halves", "machine: two `dd` at once, each on half"),
 ]
 medians = {}
 for name, label in labels:
@@ -158,4 +192,11 @@ for what in ("validate", "json", "csv"):
             line += (f"; the reference, two processes on the halves / --jobs 1: "
                      f"{one / limit:.2f}x; --jobs 2 / the reference: {limit / two:.2f}")
         print(line)
+parts = []
+for what in ("walk", "cat", "dd"):
+    one, two = medians.get(what), medians.get(what + "_halves")
+    if one and two:
+        parts.append(f"{what} {one / two:.2f}x")
+if parts:
+    print("the machine, two processes on the halves / one on the whole: " + ", ".join(parts))
 PY
