@@ -661,6 +661,49 @@ TEST_CASE("append_json_string", "[json_text]") {
     append_json_string(buf, "tab\there \xC3\xA9");
     CHECK(fmt::to_string(buf) == "x=\"tab\\there \xC3\xA9\"");
   }
+  SECTION("every length and every place of the byte to escape (the 16-byte scan's edges)") {
+    // Against the rule written out byte by byte, for plain strings of 0 to 40 bytes with one
+    // byte to escape (or a last plain one) at each place, and a run of them at the end.
+    const auto escaped_by_rule = [](std::string_view text) {
+      std::string out = "\"";
+      for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '"' || c == '\\') {
+          out += '\\';
+          out += ch;
+        } else if (c < 0x20) {
+          const char* const letters = "btn?fr";  // 0x08 to 0x0D; '?' for 0x0B
+          if (c >= 0x08 && c <= 0x0D && c != 0x0B) {
+            out += '\\';
+            out += letters[c - 0x08];
+          } else {
+            char escape[8];
+            std::snprintf(escape, sizeof escape, "\\u%04x", c);
+            out += escape;
+          }
+        } else {
+          out += ch;
+        }
+      }
+      return out + "\"";
+    };
+    for (std::size_t n = 0; n <= 40; ++n) {
+      const std::string plain(n, 'a');
+      CHECK(quoted(plain) == escaped_by_rule(plain));
+      for (std::size_t at = 0; at < n; ++at) {
+        for (const char special : {'"', '\\', '\n', '\x01', '\x1F', '\x7F', '\xC3', ' '}) {
+          std::string text = plain;
+          text[at] = special;
+          INFO("length " << n << ", byte " << int(static_cast<unsigned char>(special)) << " at "
+                         << at);
+          CHECK(quoted(text) == escaped_by_rule(text));
+          if (static_cast<unsigned char>(special) < 0x80) check_valid(quoted(text));  // UTF-8
+        }
+      }
+      std::string tail = plain + "\"\\\n\t";
+      CHECK(quoted(tail) == escaped_by_rule(tail));
+    }
+  }
   SECTION("plain runs are copied in one append") {
     recording_buffer out;
     append_json_string(out, "hello world");

@@ -344,6 +344,23 @@ TEST_CASE("CSV fields are quoted per RFC 4180", "[tables][csv]") {
   CHECK(field("cr\rhere") == "\"cr\rhere\"");
   CHECK(field("d\xc3\xa9j\xc3\xa0 vu") == "d\xc3\xa9j\xc3\xa0 vu");  // UTF-8 as is
   CHECK(field(" spaces ") == " spaces ");
+  // Every length from 0 to 40 with the byte that needs quotes at each place (the edges of the
+  // 16-byte scan), against the rule written out.
+  for (std::size_t n = 0; n <= 40; ++n) {
+    const std::string plain(n, 'x');
+    CHECK(field(plain) == plain);
+    for (std::size_t at = 0; at < n; ++at) {
+      for (const char special : {',', '"', '\r', '\n', ';', '\t'}) {
+        std::string text = plain;
+        text[at] = special;
+        INFO("length " << n << ", byte " << int(special) << " at " << at);
+        std::string expected = text;
+        if (special == '"') expected.insert(at, 1, '"');
+        const bool quoted = special == ',' || special == '"' || special == '\r' || special == '\n';
+        CHECK(field(text) == (quoted ? "\"" + expected + "\"" : expected));
+      }
+    }
+  }
 }
 
 TEST_CASE("the seed as CSV", "[tables][csv]") {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "livesend/detail/config.hpp"
 #include "livesend/model.hpp"
 #include "livesend/tables.hpp"
 #include "livesend/timestamp.hpp"
@@ -21,17 +22,38 @@
 
 namespace livesend {
 
+namespace detail {
+
+/// Whether `text` holds a byte that makes a CSV field need quotes: a comma, a quote, CR or LF
+/// (16 bytes at a time with SSE2).
+inline bool csv_needs_quotes(std::string_view text) noexcept {
+  const char* const p = text.data();
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+#if LIVESEND_SSE2
+  for (; i + 16 <= n; i += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(',')),
+                                                      _mm_cmpeq_epi8(block, _mm_set1_epi8('"'))),
+                                         _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('\r')),
+                                                      _mm_cmpeq_epi8(block, _mm_set1_epi8('\n'))));
+    if (_mm_movemask_epi8(special) != 0) return true;
+  }
+#endif
+  for (; i < n; ++i) {
+    const char c = p[i];
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') return true;
+  }
+  return false;
+}
+
+}  // namespace detail
+
 /// Appends `text` as one CSV field: quoted (quotes doubled) when it holds a comma, a quote, CR or
 /// LF, or when `quote_empty` and it is empty; else as is.
 inline void append_csv_field(fmt::memory_buffer& out, std::string_view text,
                              bool quote_empty = false) {
-  bool quote = quote_empty && text.empty();
-  for (char c : text) {
-    if (c == ',' || c == '"' || c == '\r' || c == '\n') {
-      quote = true;
-      break;
-    }
-  }
+  const bool quote = (quote_empty && text.empty()) || detail::csv_needs_quotes(text);
   if (!quote) {
     out.append(text);
     return;

@@ -142,37 +142,41 @@ inline long read_hex4(std::string_view text, std::size_t pos) noexcept {
   return unit;
 }
 
+/// The first byte of p[i, n) that a JSON string cannot hold as it is (a quote, a backslash, a
+/// control character below 0x20), or n when there is none: 16 bytes at a time with SSE2. The
+/// one scan of string text, for reading (scan_string) and writing (append_json_string).
+inline std::size_t find_string_special(const char* p, std::size_t i, std::size_t n) noexcept {
+#if LIVESEND_SSE2
+  for (; i + 16 <= n; i += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')),
+                                  _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'))),
+                     _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1F)), block));
+    const auto bits = static_cast<std::uint32_t>(_mm_movemask_epi8(special));
+    if (bits != 0) return i + static_cast<std::size_t>(lowest_set_bit(bits));
+  }
+#endif
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c < 0x20 || c == '"' || c == '\\') return i;
+  }
+  return n;
+}
+
 /// Scans the string whose opening quote is at `open`. A string the text ends inside is
 /// "unterminated" at its opening quote, so that the message points at the string to fix.
 /// UTF-8 is not checked here (check_json does it over the whole text).
 inline scan scan_string(std::string_view text, std::size_t open) noexcept {
   const std::size_t n = text.size();
   std::size_t i = open + 1;
-  while (i < n) {
-#if LIVESEND_SSE2
-    // 16 bytes at a time up to the first quote, backslash or control character.
-    if (i + 16 <= n) {
-      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-      const __m128i special =
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')),
-                                    _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'))),
-                       _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1F)), block));
-      const auto bits = static_cast<std::uint32_t>(_mm_movemask_epi8(special));
-      if (bits == 0) {
-        i += 16;
-        continue;
-      }
-      i += static_cast<std::size_t>(lowest_set_bit(bits));
-    }
-#endif
+  for (;;) {
+    i = find_string_special(text.data(), i, n);
+    if (i == n) break;
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == '"') return {i + 1, nullptr};
     if (c < 0x20) return {i, "control character in string"};
-    if (c != '\\') {
-      ++i;
-      continue;
-    }
-    if (i + 1 == n) break;
+    if (i + 1 == n) break;  // a backslash
     if (text[i + 1] != 'u') {
       if (is_escape_letter(text[i + 1])) {
         i += 2;
@@ -569,11 +573,11 @@ void append_json_string(Buffer& out, std::string_view s) {
   const std::size_t n = s.size();
   out.append(&quote, &quote + 1);
   std::size_t run = 0;  // the first byte not yet copied
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(data[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+  for (std::size_t i = json_text_impl::find_string_special(data, 0, n); i < n;
+       i = json_text_impl::find_string_special(data, run, n)) {
     if (run < i) out.append(data + run, data + i);
     run = i + 1;
+    const auto c = static_cast<unsigned char>(data[i]);
     const char letter = json_text_impl::short_escape(c);
     if (letter != 0) {
       const char escape[2] = {'\\', letter};
