@@ -404,6 +404,24 @@ TEST_CASE("timestamp: canonical text", "[timestamp]") {
     CHECK(std::string(buf, 27) == "1970-01-01T00:00:00.000001Z");
     CHECK(std::string(buf + 27, sizeof buf - 27) == std::string(sizeof buf - 27, '#'));
   }
+  SECTION("every second of a day, and each digit of the fraction, against printf") {
+    const std::int64_t day = 1720915200000000;  // 2024-07-14T00:00:00Z
+    const std::int64_t fractions[] = {1,    9,     10,    99,     100,    999,    1000,
+                                      9999, 10000, 99999, 100000, 123456, 909090, 999999};
+    char expected[64];
+    std::int64_t bad = 0;
+    for (std::int64_t s = 0; s < 86400; ++s) {
+      const std::int64_t fraction = fractions[s % std::size(fractions)];
+      std::snprintf(expected, sizeof expected, "2024-07-14T%02d:%02d:%02d.%06dZ",
+                    static_cast<int>(s / 3600), static_cast<int>(s / 60 % 60),
+                    static_cast<int>(s % 60), static_cast<int>(fraction));
+      if (text(day + s * us_per_s + fraction) != expected ||
+          text(day + s * us_per_s) != std::string(expected, 19) + "Z") {
+        if (++bad <= 5) FAIL_CHECK(expected);
+      }
+    }
+    CHECK(bad == 0);
+  }
   SECTION("instants outside years 0000 to 9999 are written clamped") {
     CHECK(text(min_us - 1) == "0000-01-01T00:00:00Z");
     CHECK(text(INT64_MIN) == "0000-01-01T00:00:00Z");

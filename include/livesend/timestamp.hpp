@@ -78,26 +78,30 @@ class timestamp {
       rem += detail::micros_per_day;
     }
     const detail::civil_date date = detail::civil_from_days(days);
-    const std::int64_t secs = rem / detail::micros_per_second;
-    const std::int64_t frac = rem % detail::micros_per_second;
+    const auto secs = static_cast<std::uint32_t>(rem / detail::micros_per_second);  // < 86400
+    const auto frac = static_cast<std::uint32_t>(rem % detail::micros_per_second);  // < 10^6
+    const auto year = static_cast<std::uint32_t>(date.year);                        // 0 to 9999
 
-    put_digits(out, date.year, 4);
+    put_2_digits(out, year / 100);
+    put_2_digits(out + 2, year % 100);
     out[4] = '-';
-    put_digits(out + 5, date.month, 2);
+    put_2_digits(out + 5, static_cast<std::uint32_t>(date.month));
     out[7] = '-';
-    put_digits(out + 8, date.day, 2);
+    put_2_digits(out + 8, static_cast<std::uint32_t>(date.day));
     out[10] = 'T';
-    put_digits(out + 11, secs / 3600, 2);
+    put_2_digits(out + 11, secs / 3600);
     out[13] = ':';
-    put_digits(out + 14, secs / 60 % 60, 2);
+    put_2_digits(out + 14, secs / 60 % 60);
     out[16] = ':';
-    put_digits(out + 17, secs % 60, 2);
+    put_2_digits(out + 17, secs % 60);
     if (frac == 0) {
       out[19] = 'Z';
       return 20;
     }
     out[19] = '.';
-    put_digits(out + 20, frac, 6);
+    put_2_digits(out + 20, frac / 10000);
+    put_2_digits(out + 22, frac / 100 % 100);
+    put_2_digits(out + 24, frac % 100);
     out[26] = 'Z';
     return 27;
   }
@@ -116,11 +120,14 @@ class timestamp {
   friend constexpr bool operator>=(timestamp a, timestamp b) noexcept { return a.us_ >= b.us_; }
 
  private:
-  static void put_digits(char* out, std::int64_t value, int width) noexcept {
-    for (int i = width - 1; i >= 0; --i) {
-      out[i] = static_cast<char>('0' + value % 10);
-      value /= 10;
-    }
+  /// Writes `value` (below 100) as two decimal digits, from a table of the hundred pairs.
+  static void put_2_digits(char* out, std::uint32_t value) noexcept {
+    static constexpr char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    out[0] = pairs[2 * value];
+    out[1] = pairs[2 * value + 1];
   }
 
   std::int64_t us_ = min_value_unix_micros;

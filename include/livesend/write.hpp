@@ -19,9 +19,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "livesend/detail/config.hpp"
 #include "livesend/detail/json_text.hpp"
 #include "livesend/detail/schema.hpp"
 #include "livesend/model.hpp"
@@ -39,13 +42,28 @@ namespace livesend {
 
 namespace detail {
 
+/// Appends N bytes known at compile time: the buffer grows only when its capacity is short,
+/// then a copy of a constant size (a few stores, not a call).
+template <std::size_t N>
+LIVESEND_ALWAYS_INLINE void append_fixed(fmt::memory_buffer& out, const std::array<char, N>& text) {
+  const std::size_t size = out.size();
+  out.resize(size + N);
+  std::memcpy(out.data() + size, text.data(), N);
+}
+
+/// `null`, the JSON of an absent value.
+inline constexpr std::array<char, 4> null_text = {'n', 'u', 'l', 'l'};
+
 inline void write_value(fmt::memory_buffer& out, std::string_view s) { append_json_string(out, s); }
 inline void write_value(fmt::memory_buffer& out, const std::string& s) {
   append_json_string(out, s);
 }
 inline void write_value(fmt::memory_buffer& out, bool b) {
-  const std::string_view text = b ? "true" : "false";
-  out.append(text.data(), text.data() + text.size());
+  if (b) {
+    append_fixed(out, std::array<char, 4>{'t', 'r', 'u', 'e'});
+  } else {
+    append_fixed(out, std::array<char, 5>{'f', 'a', 'l', 's', 'e'});
+  }
 }
 inline void write_value(fmt::memory_buffer& out, std::int64_t i) {
   const fmt::format_int text(i);  // decimal digits, no format string to read at run time
@@ -59,14 +77,17 @@ inline void write_value(fmt::memory_buffer& out, double d) {
 }
 inline void write_value(fmt::memory_buffer& out, const timestamp& t) {
   if (t.is_unset()) {
-    out.append(std::string_view("null"));
+    append_fixed(out, null_text);
     return;
   }
-  char text[timestamp::max_chars + 2];
+  // Written in place: room for the longest text, then the buffer cut to the text written.
+  const std::size_t size = out.size();
+  out.resize(size + timestamp::max_chars + 2);
+  char* const text = out.data() + size;
   text[0] = '"';
   const std::size_t n = t.to_chars(text + 1);
   text[n + 1] = '"';
-  out.append(text, text + n + 2);
+  out.resize(size + n + 2);
 }
 template <class S>
 void write_value(fmt::memory_buffer& out, const basic_raw_json<S>& raw) {
@@ -84,7 +105,7 @@ void write_value(fmt::memory_buffer& out, const std::optional<T>& value) {
   if (value) {
     write_value(out, *value);
   } else {
-    out.append(std::string_view("null"));
+    append_fixed(out, null_text);
   }
 }
 
@@ -226,7 +247,7 @@ void write_personal(fmt::memory_buffer& out, personal kind, const std::optional<
   if (value) {
     write_personal(out, kind, *value);
   } else {
-    out.append(std::string_view("null"));
+    append_fixed(out, null_text);
   }
 }
 
@@ -248,7 +269,7 @@ void write_redacted(fmt::memory_buffer& out, const std::optional<T>& value) {
   if (value) {
     write_redacted(out, *value);
   } else {
-    out.append(std::string_view("null"));
+    append_fixed(out, null_text);
   }
 }
 template <class T>
@@ -263,13 +284,28 @@ void write_redacted(fmt::memory_buffer& out, const std::vector<T>& values) {
 
 /// `"Key":value`, preceded by a comma but for the first field; with Redact, a personal field
 /// (its schema row says which) masked.
+/// What is written before the value of field I of T: `,"Key":` (no comma before the first
+/// field), made at compile time (keys need no escaping) and appended as one piece.
+template <class T, std::size_t I>
+struct field_prefix {
+  static constexpr std::string_view key = std::get<I>(schema<T>::fields).key;
+  static constexpr std::size_t size = key.size() + (I != 0 ? 4 : 3);
+  static constexpr std::array<char, size> text = [] {
+    std::array<char, size> chars{};
+    std::size_t at = 0;
+    if (I != 0) chars[at++] = ',';
+    chars[at++] = '"';
+    for (const char c : key) chars[at++] = c;
+    chars[at++] = '"';
+    chars[at] = ':';
+    return chars;
+  }();
+};
+
 template <bool Redact, class T, std::size_t I>
 void write_field(fmt::memory_buffer& out, const T& record) {
   constexpr auto def = std::get<I>(schema<T>::fields);
-  if constexpr (I != 0) out.push_back(',');
-  out.push_back('"');
-  out.append(def.key.data(), def.key.data() + def.key.size());  // keys need no escaping
-  out.append(std::string_view("\":"));
+  append_fixed(out, field_prefix<T, I>::text);
   if constexpr (!Redact) {
     write_value(out, record.*(def.member));
   } else if constexpr (def.personal_kind != personal::none) {

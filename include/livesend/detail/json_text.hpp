@@ -8,6 +8,8 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "livesend/detail/config.hpp"
 #include "livesend/error.hpp"
@@ -163,6 +165,14 @@ inline std::size_t find_string_special(const char* p, std::size_t i, std::size_t
   }
   return n;
 }
+
+/// Whether Buffer has `resize(size)` and `data()`, so that bytes can be written into it in place.
+template <class Buffer, class = void>
+struct is_resizable : std::false_type {};
+template <class Buffer>
+struct is_resizable<Buffer, std::void_t<decltype(std::declval<Buffer&>().resize(std::size_t{})),
+                                        decltype(std::declval<Buffer&>().data())>>
+    : std::true_type {};
 
 /// Scans the string whose opening quote is at `open`. A string the text ends inside is
 /// "unterminated" at its opening quote, so that the message points at the string to fix.
@@ -564,17 +574,30 @@ inline bool same_json_text(std::string_view a, std::string_view b) noexcept {
 /// Appends s to `out` as a JSON string literal, quotes included: '"' and '\\' are escaped,
 /// every byte < 0x20 too (\b \f \n \r \t, the others as \u00XX in lowercase hex); every other
 /// byte is copied as is (so valid UTF-8 stays valid UTF-8). Copies runs of plain bytes in one
-/// append. `Buffer` is as for append_minified.
+/// append; a string with nothing to escape, into a buffer that has `resize` and `data` (as
+/// fmt::memory_buffer and std::string do), in one growth of the buffer, quotes and all.
+/// `Buffer` is as for append_minified.
 template <class Buffer>
 void append_json_string(Buffer& out, std::string_view s) {
   constexpr char quote = '"';
   constexpr char hex[] = "0123456789abcdef";
   const char* const data = s.data();
   const std::size_t n = s.size();
+  std::size_t i = json_text_impl::find_string_special(data, 0, n);
+  if constexpr (json_text_impl::is_resizable<Buffer>::value) {
+    if (i == n) {
+      const std::size_t size = out.size();
+      out.resize(size + n + 2);
+      char* const to = out.data() + size;
+      to[0] = quote;
+      if (n != 0) std::memcpy(to + 1, data, n);
+      to[n + 1] = quote;
+      return;
+    }
+  }
   out.append(&quote, &quote + 1);
   std::size_t run = 0;  // the first byte not yet copied
-  for (std::size_t i = json_text_impl::find_string_special(data, 0, n); i < n;
-       i = json_text_impl::find_string_special(data, run, n)) {
+  for (; i < n; i = json_text_impl::find_string_special(data, run, n)) {
     if (run < i) out.append(data + run, data + i);
     run = i + 1;
     const auto c = static_cast<unsigned char>(data[i]);
