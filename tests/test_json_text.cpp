@@ -702,6 +702,17 @@ TEST_CASE("append_json_string", "[json_text]") {
       }
       std::string tail = plain + "\"\\\n\t";
       CHECK(quoted(tail) == escaped_by_rule(tail));
+      // Two bytes to escape: the scan goes on after the first, into the last 16 bytes.
+      for (std::size_t first = 0; first < n; ++first) {
+        for (std::size_t second = first + 1; second < n; ++second) {
+          std::string text = plain;
+          text[first] = '"';
+          text[second] = '\n';
+          INFO("length " << n << ", at " << first << " and " << second);
+          CHECK(quoted(text) == escaped_by_rule(text));
+          check_valid(quoted(text));
+        }
+      }
     }
   }
   SECTION("plain runs are copied in one append") {

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "livesend/detail/config.hpp"
@@ -31,14 +32,19 @@ inline bool csv_needs_quotes(std::string_view text) noexcept {
   const std::size_t n = text.size();
   std::size_t i = 0;
 #if LIVESEND_SSE2
+  // Bit k set when byte k of the 16 at q is one of them.
+  const auto specials = [](const char* q) noexcept {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    return _mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(',')),
+                                  _mm_cmpeq_epi8(block, _mm_set1_epi8('"'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('\r')),
+                                  _mm_cmpeq_epi8(block, _mm_set1_epi8('\n')))));
+  };
   for (; i + 16 <= n; i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(',')),
-                                                      _mm_cmpeq_epi8(block, _mm_set1_epi8('"'))),
-                                         _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('\r')),
-                                                      _mm_cmpeq_epi8(block, _mm_set1_epi8('\n'))));
-    if (_mm_movemask_epi8(special) != 0) return true;
+    if (specials(p + i) != 0) return true;
   }
+  if (i < n && n >= 16) return specials(p + n - 16) != 0;  // the last 16, overlapping
 #endif
   for (; i < n; ++i) {
     const char c = p[i];
@@ -55,7 +61,10 @@ inline void append_csv_field(fmt::memory_buffer& out, std::string_view text,
                              bool quote_empty = false) {
   const bool quote = (quote_empty && text.empty()) || detail::csv_needs_quotes(text);
   if (!quote) {
-    out.append(text);
+    // In place: one growth of the buffer and one copy (fmt's append goes through a loop).
+    const std::size_t size = out.size();
+    out.resize(size + text.size());
+    if (!text.empty()) std::memcpy(out.data() + size, text.data(), text.size());
     return;
   }
   out.push_back('"');
@@ -138,12 +147,11 @@ class csv_writer {
   }
   void cell(std::size_t column, bool value) {
     separate(column);
-    row_->append(value ? std::string_view("true") : std::string_view("false"));
+    detail::write_value(*row_, value);  // true or false, as in JSON
   }
   void cell(std::size_t column, timestamp value) {
     separate(column);
-    char text[timestamp::max_chars];
-    row_->append(text, text + value.to_chars(text));
+    detail::append_timestamp(*row_, value, false);
   }
   void cell(std::size_t column, json_cell json) {
     separate(column);

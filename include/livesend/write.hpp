@@ -75,19 +75,27 @@ inline void write_value(fmt::memory_buffer& out, double d) {
   // neither can reach here.
   fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), d);
 }
-inline void write_value(fmt::memory_buffer& out, const timestamp& t) {
-  if (t.is_unset()) {
-    append_fixed(out, null_text);
-    return;
-  }
-  // Written in place: room for the longest text, then the buffer cut to the text written.
+/// Appends t's canonical text, between quotes when `quoted`. Written in place: room for the
+/// longest text, then the buffer cut to the text written.
+inline void append_timestamp(fmt::memory_buffer& out, timestamp t, bool quoted) {
   const std::size_t size = out.size();
   out.resize(size + timestamp::max_chars + 2);
   char* const text = out.data() + size;
+  if (!quoted) {
+    out.resize(size + t.to_chars(text));
+    return;
+  }
   text[0] = '"';
   const std::size_t n = t.to_chars(text + 1);
   text[n + 1] = '"';
   out.resize(size + n + 2);
+}
+inline void write_value(fmt::memory_buffer& out, const timestamp& t) {
+  if (t.is_unset()) {
+    append_fixed(out, null_text);
+  } else {
+    append_timestamp(out, t, true);
+  }
 }
 template <class S>
 void write_value(fmt::memory_buffer& out, const basic_raw_json<S>& raw) {

@@ -149,14 +149,24 @@ inline long read_hex4(std::string_view text, std::size_t pos) noexcept {
 /// one scan of string text, for reading (scan_string) and writing (append_json_string).
 inline std::size_t find_string_special(const char* p, std::size_t i, std::size_t n) noexcept {
 #if LIVESEND_SSE2
-  for (; i + 16 <= n; i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i special =
+  // Bit k set when byte k of the 16 at q is special.
+  const auto specials = [](const char* q) noexcept {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')),
                                   _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'))),
-                     _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1F)), block));
-    const auto bits = static_cast<std::uint32_t>(_mm_movemask_epi8(special));
+                     _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1F)), block))));
+  };
+  for (; i + 16 <= n; i += 16) {
+    const std::uint32_t bits = specials(p + i);
     if (bits != 0) return i + static_cast<std::size_t>(lowest_set_bit(bits));
+  }
+  if (i < n && n >= 16) {
+    // The last 16 bytes, overlapping bytes before i (seen, or before the scan's start: their
+    // bits are dropped).
+    const std::size_t last = n - 16;
+    const std::uint32_t bits = specials(p + last) & (std::uint32_t{0xFFFF} << (i - last));
+    return bits != 0 ? last + static_cast<std::size_t>(lowest_set_bit(bits)) : n;
   }
 #endif
   for (; i < n; ++i) {
