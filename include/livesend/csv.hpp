@@ -12,7 +12,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
 #include "livesend/detail/config.hpp"
@@ -61,10 +60,7 @@ inline void append_csv_field(fmt::memory_buffer& out, std::string_view text,
                              bool quote_empty = false) {
   const bool quote = (quote_empty && text.empty()) || detail::csv_needs_quotes(text);
   if (!quote) {
-    // In place: one growth of the buffer and one copy (fmt's append goes through a loop).
-    const std::size_t size = out.size();
-    out.resize(size + text.size());
-    if (!text.empty()) std::memcpy(out.data() + size, text.data(), text.size());
+    detail::append_bytes(out, text.data(), text.size());
     return;
   }
   out.push_back('"');

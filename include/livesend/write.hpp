@@ -42,13 +42,19 @@ namespace livesend {
 
 namespace detail {
 
-/// Appends N bytes known at compile time: the buffer grows only when its capacity is short,
-/// then a copy of a constant size (a few stores, not a call).
+/// Appends the n bytes at p in place: the buffer grows only when its capacity is short, then
+/// one copy (fmt's own append goes through a generic loop). Inline, so that a constant n
+/// becomes a few stores.
+LIVESEND_ALWAYS_INLINE void append_bytes(fmt::memory_buffer& out, const char* p, std::size_t n) {
+  const std::size_t size = out.size();
+  out.resize(size + n);
+  if (n != 0) std::memcpy(out.data() + size, p, n);
+}
+
+/// Appends N bytes known at compile time (append_bytes with a constant size).
 template <std::size_t N>
 LIVESEND_ALWAYS_INLINE void append_fixed(fmt::memory_buffer& out, const std::array<char, N>& text) {
-  const std::size_t size = out.size();
-  out.resize(size + N);
-  std::memcpy(out.data() + size, text.data(), N);
+  append_bytes(out, text.data(), N);
 }
 
 /// `null`, the JSON of an absent value.
